@@ -1,0 +1,1 @@
+"""calcdrill's generator: problem banks -> instances -> worksheets, keys and exports."""

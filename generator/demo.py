@@ -1,0 +1,63 @@
+"""A graded sample: the seed examples answered the way students type them.
+
+``calcdrill demo`` runs these through the grader, so a newcomer sees in one command what
+calcdrill reads and how it answers.  Each row is (question, expected, answer, options).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader import Mistake, Verdict, check
+
+__all__ = ["SAMPLE", "SampleAnswer", "grade_sample"]
+
+
+@dataclass(frozen=True)
+class SampleAnswer:
+    question: str
+    expected: str
+    answer: str
+    kind: str = "expression"
+    variables: tuple[str, ...] = ("x",)
+    assume: dict[str, str] = field(default_factory=dict)
+    tolerance: float | None = None
+    mistakes: tuple[Mistake, ...] = ()
+
+
+_CHAIN_FORGOTTEN = Mistake("exp(x^2)", "Chain rule forgotten: multiply e^(x^2) by the "
+                           "derivative of the exponent, 2x.", "chain-rule-forgotten")
+_POWER_RULE = Mistake("x*x^(x-1)", "The power rule needs a constant exponent; for x^x write "
+                      "x^x = e^(x ln x) and differentiate that.", "power-rule-on-x^x")
+
+SAMPLE: tuple[SampleAnswer, ...] = (
+    SampleAnswer("d/dx e^(x^2)", "2*x*exp(x^2)", "2x e^(x^2)"),
+    SampleAnswer("d/dx e^(x^2)", "2*x*exp(x^2)", "e^(x^2)", mistakes=(_CHAIN_FORGOTTEN,)),
+    SampleAnswer("d/dx x^x", "x^x*(ln(x)+1)", "x^x(ln x + 1)", assume={"x": "positive"},
+                 mistakes=(_POWER_RULE,)),
+    SampleAnswer("d/dx x^x", "x^x*(ln(x)+1)", "x·x^(x−1)", assume={"x": "positive"},
+                 mistakes=(_POWER_RULE,)),
+    SampleAnswer("sigma'(x)", "sigmoid(x)*(1-sigmoid(x))", r"\frac{e^{-x}}{(1+e^{-x})^2}"),
+    SampleAnswer("Jacobian of [2x, x^2 sqrt(y)]",
+                 "[[2, 0], [2*x*sqrt(y), x^2/(2*sqrt(y))]]", "[[2, 0], [2x√y, x²/(2√y)]]",
+                 kind="matrix", variables=("x", "y"), assume={"y": "positive"}),
+    SampleAnswer("Jacobian of [2x, x^2 sqrt(y)]",
+                 "[[2, 0], [2*x*sqrt(y), x^2/(2*sqrt(y))]]", "[[2, 2x√y], [0, x²/(2√y)]]",
+                 kind="matrix", variables=("x", "y"), assume={"y": "positive"}),
+    SampleAnswer("Hessian of x^2 y^3", "[[2*y^3, 6*x*y^2], [6*x*y^2, 6*x^2*y]]",
+                 "[2y^3, 3xy^2; 3xy^2, 6x^2y]", kind="matrix", variables=("x", "y")),
+    SampleAnswer("critical points of 3x^4-4x^3-12x^2+32", "{-1, 0, 2}", "x=2, x=-1, x=0",
+                 kind="set"),
+    SampleAnswer("min of x+y on x^2+y^2=1", "-sqrt(2)", "-1.414", kind="number",
+                 variables=()),
+    SampleAnswer("(-0.9)^(-0.9)", "(-0.9)^(-0.9)", "-1.05 - 0.34i", kind="number",
+                 variables=(), tolerance=0.01),
+    SampleAnswer("d/dx ln(x^2)", "2/x", "2 sine(x)"),
+)
+
+
+def grade_sample() -> list[tuple[SampleAnswer, Verdict]]:
+    """Grade every sample answer."""
+    return [(s, check(s.expected, s.answer, kind=s.kind, variables=s.variables,
+                      assume=s.assume, tolerance=s.tolerance, mistakes=s.mistakes))
+            for s in SAMPLE]

@@ -1,0 +1,17 @@
+"""calcdrill's grader: read student mathematics safely and decide equivalence.
+
+>>> from grader import check
+>>> check("2*x*exp(x^2)", "2x e^(x^2)", variables=["x"]).status
+'correct'
+"""
+
+from grader.check import KINDS, Mistake, Verdict, check
+from grader.equivalence import Comparison, Domain, compare
+from grader.errors import CalcdrillError, ReadError, Span
+from grader.latex import to_latex
+from grader.parse import parse
+
+__all__ = [
+    "CalcdrillError", "Comparison", "Domain", "KINDS", "Mistake", "ReadError", "Span",
+    "Verdict", "check", "compare", "parse", "to_latex",
+]

@@ -1,0 +1,157 @@
+"""The public grader: :func:`check` one answer against the expected one."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Literal, Sequence
+
+from grader import feedback
+from grader.equivalence import Domain
+from grader.errors import ReadError
+from grader.kinds import GRADERS, Context, Graded, grade_label
+from grader.latex import to_latex
+from grader.parse import parse
+from grader.tree import Node
+
+__all__ = ["KINDS", "Mistake", "Verdict", "check"]
+
+KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label")
+#: Wall-clock bound for grading one answer, in seconds.
+TIME_LIMIT = 2.0
+
+Status = Literal["correct", "incorrect", "invalid", "undecided"]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer and the feedback it deserves.
+
+    Attributes:
+        answer: the wrong answer the mistake produces, in the grader's syntax.
+        feedback: what to tell a student who made it.
+        name: a short identifier (``chain-rule-forgotten``), for reports.
+    """
+
+    answer: str
+    feedback: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of grading one answer.
+
+    Attributes:
+        status: ``correct``, ``incorrect``, ``invalid`` (could not be read) or
+            ``undecided`` (could not be decided within the bound; flagged for review).
+        score: in [0, 1]; partial credit for matrices, vectors, sets and label lists.
+        feedback: a sentence for the student.
+        interpreted: LaTeX of how the answer was read ("" when invalid).
+        mistake: the name of the known mistake the answer matches, or "".
+    """
+
+    status: Status
+    score: float
+    feedback: str
+    interpreted: str
+    mistake: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields of SPEC §3.3's ``--json`` output."""
+        return {"status": self.status, "score": self.score, "feedback": self.feedback,
+                "interpreted": self.interpreted}
+
+
+@lru_cache(maxsize=2048)
+def _read_expected(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
+    try:
+        return parse(text, variables=variables, allow_complex=allow_complex)
+    except ReadError as err:
+        raise ReadError(f"the expected answer {text!r} cannot be read: {err.message}",
+                        err.span, text) from None
+
+
+def check(
+    expected: str,
+    answer: str,
+    kind: str = "expression",
+    variables: Sequence[str] | str = (),
+    assume: dict[str, str] | None = None,
+    tolerance: float | None = None,
+    *,
+    mistakes: Iterable[Mistake] = (),
+    time_limit: float = TIME_LIMIT,
+) -> Verdict:
+    """Grade ``answer`` against ``expected``.
+
+    Parameters:
+        expected: the correct answer, in the same syntax students use.
+        answer: the student's answer, untrusted.
+        kind: one of :data:`KINDS`.
+        variables: the problem's variables (names, or a comma-separated string).
+        assume: per variable, ``real`` (default), ``positive``, ``nonnegative`` or
+            ``nonzero``.
+        tolerance: None for exact; an absolute tolerance for numeric answers.
+        mistakes: known wrong answers; one that matches supplies the feedback.
+        time_limit: seconds after which the verdict is ``undecided``.
+
+    Returns:
+        A :class:`Verdict`.  Student input never raises.
+
+    Raises:
+        ReadError: when ``expected`` (or a mistake) cannot be read: an instructor error.
+        ValueError: for an unknown kind or assumption.
+
+    Examples:
+        >>> check("2*x*exp(x^2)", "2x e^(x^2)", variables=["x"]).status
+        'correct'
+        >>> v = check("2*x*exp(x^2)", "e^(x^2)", variables=["x"],
+        ...           mistakes=[Mistake("exp(x^2)", "Chain rule: multiply by the derivative of x^2.")])
+        >>> v.status, v.feedback
+        ('incorrect', 'Chain rule: multiply by the derivative of x^2.')
+        >>> check("x^x*(ln(x)+1)", "x^x(ln x + 1)", variables=["x"], assume={"x": "positive"}).interpreted
+        'x^{x} \\\\left(\\\\ln x + 1\\\\right)'
+        >>> check("2*x", "2t", variables=["x"]).feedback
+        'Could not read your answer: "t" is not a variable of this problem; use x (column 2).'
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown answer kind {kind!r}; use one of {', '.join(KINDS)}")
+    if isinstance(variables, str):
+        variables = [v.strip() for v in variables.split(",") if v.strip()]
+    variables = tuple(variables)
+    domain = Domain.of(variables, assume)
+    if kind == "label":
+        graded = grade_label(expected, answer)
+        return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
+                       "" if graded.status == "invalid" else f"\\text{{{_escape(answer)}}}")
+    deadline = time.monotonic() + time_limit
+    complex_ok = kind == "number"
+    expected_tree = _read_expected(expected, variables, complex_ok)
+    try:
+        answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
+    except ReadError as err:
+        return Verdict("invalid", 0.0, feedback.invalid(err), "")
+    ctx = Context(domain, tolerance, deadline)
+    grade = GRADERS[kind]
+    graded = grade(expected_tree, answer_tree, ctx)
+    mistake = ""
+    if graded.status == "incorrect":
+        graded, mistake = _known_mistake(graded, answer_tree, mistakes, variables, ctx, kind)
+    return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
+                   to_latex(answer_tree), mistake)
+
+
+def _known_mistake(graded: Graded, answer_tree: Node, mistakes: Iterable[Mistake],
+                   variables: tuple[str, ...], ctx: Context, kind: str) -> tuple[Graded, str]:
+    """Swap generic feedback for a known mistake's own when the answer matches it."""
+    for known in mistakes:
+        wrong_tree = _read_expected(known.answer, variables, kind == "number")
+        if GRADERS[kind](wrong_tree, answer_tree, ctx).status == "correct":
+            return Graded("incorrect", graded.score, known.feedback), known.name or known.answer
+    return graded, ""
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + c if c in "{}\\$&#%_^~" else c for c in text.strip())[:200]

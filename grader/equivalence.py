@@ -1,0 +1,265 @@
+"""Decide whether two expressions are equal on the domain of the problem.
+
+The method, and why each step is there:
+
+1. **Sample** points where the variables live (``positive`` variables on (0, ∞), real
+   ones on both signs; more widely when kinks such as ``|x|`` or ReLU appear) and keep
+   the points where the *expected* answer is defined and real: that is the domain of
+   the question.  ``ln(x^2)`` against ``2 ln x`` then differs at negative ``x`` unless
+   ``x`` is declared positive.
+2. **Screen** in float64 with NumPy at every point at once (microseconds).
+3. **Confirm** in arbitrary precision with mpmath: a "different" needs a point where
+   the high-precision values differ; an "equal" needs agreement at several points to
+   a precision chosen from the spread of magnitudes seen (so ``1 + e^(-100)`` is not 1).
+
+A verdict is never taken from floats alone, so rounding cannot mark a right answer
+wrong or a wrong answer right.  "undecided" remains for answers whose values cannot be
+computed within the bounds (values beyond 10^9000, or a deadline), and is rare.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Literal
+
+import mpmath
+import numpy as np
+
+from grader.functions import NON_ANALYTIC
+from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np
+from grader.tree import Node, has_calls
+
+__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
+
+ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
+#: Points evaluated in the float screen, per sampling round.
+SAMPLES = 24
+#: Fewest usable points (expected defined and real) before we look elsewhere.
+MIN_POINTS = 6
+#: Points where an "equal" is confirmed in high precision (more with kinks).
+CONFIRM_POINTS = 2
+#: Highest working precision for the confirmation, in bits (about 3000 digits).
+MAX_PRECISION_BITS = 10_000
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The problem's variables and what is assumed of each (``real`` by default)."""
+
+    variables: tuple[str, ...]
+    assume: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, variables, assume: dict[str, str] | None = None) -> "Domain":
+        """Build a domain; ``assume`` maps variable names to one of :data:`ASSUMPTIONS`."""
+        assume = dict(assume or {})
+        for name, what in assume.items():
+            if what not in ASSUMPTIONS:
+                raise ValueError(f"unknown assumption {what!r} for {name}; "
+                                 f"use one of {', '.join(ASSUMPTIONS)}")
+        return cls(tuple(variables), tuple(sorted(assume.items())))
+
+    def assumption(self, name: str) -> str:
+        return dict(self.assume).get(name, "real")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Outcome of comparing an answer with the expected expression.
+
+    Attributes:
+        status: ``equal``, ``different`` or ``undecided``.
+        witness: a point where they differ (variable -> value), when known.
+        hint: what kind of difference it looks like, for feedback: ``sign``,
+            ``factor:2``, ``constant``, ``region:x>0``, ``undefined``, or "".
+    """
+
+    status: Literal["equal", "different", "undecided"]
+    witness: dict[str, float] | None = None
+    hint: str = ""
+
+
+@lru_cache(maxsize=256)
+def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
+    """Fixed pseudo-random sample points for a domain: same domain, same points.
+
+    Points are drawn away from 0 and from small integers, where special values hide
+    differences (``x^2`` and ``x`` agree at 0 and 1).
+    """
+    rng = np.random.default_rng(zlib.crc32(repr((domain, wide)).encode()))
+    points = {}
+    for name in domain.variables:
+        what = domain.assumption(name)
+        if wide:
+            magnitude = np.exp(rng.uniform(np.log(0.01), np.log(1000.0), SAMPLES))
+        else:
+            magnitude = rng.uniform(0.15, 3.2, SAMPLES)
+        if what in ("positive", "nonnegative"):
+            values = magnitude
+        else:
+            values = magnitude * rng.choice([-1.0, 1.0], SAMPLES)
+        points[name] = values
+    return points
+
+
+@lru_cache(maxsize=1024)
+def _expected_values(expected: Node, domain: Domain, wide: bool) -> tuple[np.ndarray, np.ndarray]:
+    env = {k: v.astype(complex) for k, v in _points(domain, wide).items()}
+    values = evaluate_np(expected, env)
+    real = np.isfinite(values) & (np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real)))
+    return values, real
+
+
+def compare(expected: Node, answer: Node, domain: Domain, *, deadline: float | None = None
+            ) -> Comparison:
+    """Compare two scalar trees on ``domain``.
+
+    Parameters:
+        expected: the correct answer.
+        answer: the student's answer.
+        domain: variables and assumptions.
+        deadline: ``time.monotonic()`` value after which the answer is "undecided".
+
+    >>> from grader.parse import parse
+    >>> d = Domain.of(["x"])
+    >>> compare(parse("2*x*exp(x^2)", variables="x"), parse("2x e^(x^2)", variables="x"), d).status
+    'equal'
+    >>> compare(parse("ln(x^2)", variables="x"), parse("2 ln x", variables="x"), d).hint
+    'region:x>0'
+    """
+    deadline = time.monotonic() + 1.5 if deadline is None else deadline
+    try:
+        return _compare(expected, answer, domain, deadline)
+    except TimeUp:
+        return Comparison("undecided", hint="time")
+
+
+def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> Comparison:
+    kinked = has_calls(expected, NON_ANALYTIC) or has_calls(answer, NON_ANALYTIC)
+    # A constant has one value: one usable point is all there is to have.
+    needed = MIN_POINTS if domain.variables else 1
+    e_parts, a_parts, usable_parts, env_parts = [], [], [], []
+    for wide in (False, True):
+        e_vals, real = _expected_values(expected, domain, wide)
+        points = _points(domain, wide)
+        a_vals = evaluate_np(answer, {k: v.astype(complex) for k, v in points.items()})
+        e_parts.append(e_vals)
+        a_parts.append(a_vals)
+        usable_parts.append(real)
+        env_parts.append(points)
+        if not kinked and real.sum() >= needed:
+            break
+    e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
+    usable = np.concatenate(usable_parts)
+    points = {k: np.concatenate([p[k] for p in env_parts]) for k in domain.variables}
+    if usable.sum() < needed:
+        # The expected answer is real almost nowhere we looked: compare as complex
+        # functions where it is at least finite (analytic continuation agrees too).
+        usable = np.isfinite(e_vals)
+        if usable.sum() < min(needed, 2):
+            return Comparison("undecided", hint="no-domain")
+
+    diff = np.abs(a_vals - e_vals)
+    scale = np.maximum(np.abs(a_vals), np.abs(e_vals))
+    close = np.isfinite(a_vals) & (diff <= 1e-9 * scale + 1e-12)
+    index = np.flatnonzero(usable)
+
+    def point(k: int) -> dict[str, float]:
+        return {name: float(points[name][k]) for name in domain.variables}
+
+    agree = close.copy()
+    # Every float disagreement is re-checked in high precision before it counts.
+    for k in index[~close[index]][:4]:
+        verdict = _mp_equal(expected, answer, point(k), deadline)
+        if verdict is False:
+            hint = _hint(e_vals, a_vals, usable, close, points, domain)
+            return Comparison("different", point(k), hint)
+        agree[k] = True
+    if not agree[index].all():
+        # More float disagreements than we re-checked: confirm one more, else undecided.
+        k = index[~agree[index]][0]
+        if _mp_equal(expected, answer, point(k), deadline) is False:
+            hint = _hint(e_vals, a_vals, usable, close, points, domain)
+            return Comparison("different", point(k), hint)
+        return Comparison("undecided", hint="unstable")
+    wanted = 1 if not domain.variables else 2 * CONFIRM_POINTS if kinked else CONFIRM_POINTS
+    confirmed = 0
+    for k in index[:wanted + 2]:
+        verdict = _mp_equal(expected, answer, point(k), deadline)
+        if verdict is False:
+            return Comparison("different", point(k), "tiny")
+        if verdict is True:
+            confirmed += 1
+        if confirmed >= wanted:
+            return Comparison("equal")
+    return Comparison("undecided", hint="unconfirmed")
+
+
+def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: float
+              ) -> bool | None:
+    """Whether the two trees agree at ``point`` in high precision.
+
+    None when the expected answer itself is undefined there (the point is unusable).
+    Raises TimeUp when the comparison would need more precision than allowed.
+    """
+    env = {name: mpmath.mpf(value) for name, value in point.items()}
+    with mpmath.workprec(64):
+        probe = MpTracker(deadline)
+        try:
+            evaluate_mp(expected, env, probe)
+        except Undefined:
+            return None
+        try:
+            evaluate_mp(answer, env, probe)
+        except Undefined:
+            return False
+    precision = 128 + probe.spread
+    if precision > MAX_PRECISION_BITS:
+        raise TimeUp()
+    with mpmath.workprec(precision):
+        tracker = MpTracker(deadline)
+        try:
+            e = evaluate_mp(expected, env, tracker)
+        except Undefined:
+            return None
+        try:
+            a = evaluate_mp(answer, env, tracker)
+        except Undefined:
+            return False
+        # Rounding can cost at most about 2^(largest magnitude - precision) per step.
+        bound = mpmath.ldexp(1, tracker.max_mag - precision + 32)
+        return bool(abs(e - a) <= bound)
+
+
+def _hint(e_vals, a_vals, usable, close, points, domain: Domain) -> str:
+    """Name the shape of a difference the float screen saw, for feedback."""
+    idx = np.flatnonzero(usable)
+    e, a = e_vals[idx], a_vals[idx]
+    if not np.isfinite(a).all():
+        return "undefined"
+    scale = np.maximum(np.abs(e), np.abs(a)) + 1e-12
+    if (np.abs(a + e) <= 1e-9 * scale).all():
+        return "sign"
+    nonzero = np.abs(e) > 1e-9
+    if nonzero.sum() >= 3:
+        ratio = a[nonzero] / e[nonzero]
+        if (np.abs(ratio - ratio[0]) <= 1e-9 * np.abs(ratio[0])).all() and abs(ratio[0].imag) < 1e-9:
+            factor = Fraction(float(ratio[0].real)).limit_denominator(24)
+            if abs(float(factor) - ratio[0].real) < 1e-9 and factor != 0:
+                return f"factor:{factor}"
+            return "factor:?"
+    delta = a - e
+    if (np.abs(delta - delta[0]) <= 1e-9 * scale).all():
+        return "constant"
+    agree = close[idx]
+    for name in domain.variables:
+        values = points[name][idx]
+        for sign, label in ((1, ">"), (-1, "<")):
+            side = sign * values > 0
+            if side.any() and (~side).any() and agree[side].all() and not agree[~side].any():
+                return f"region:{name}{label}0"
+    return ""

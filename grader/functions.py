@@ -1,0 +1,185 @@
+"""The allow-list of functions a student (or a bank) may call, and every spelling of each.
+
+One table says, per function, how many arguments it takes, how to evaluate it with NumPy
+(fast screening) and with mpmath (high-precision confirmation), how to print it in LaTeX
+and how to build it in SymPy.  A name that is not here cannot be called: that, not a
+deny-list, is what keeps ``__import__`` or ``factorial(10^10)`` out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import mpmath
+import numpy as np
+import sympy
+
+__all__ = ["ALIASES", "FUNCTIONS", "NON_ANALYTIC", "Function", "lookup"]
+
+
+@dataclass(frozen=True)
+class Function:
+    """One allowed function.
+
+    Attributes:
+        name: canonical name used in trees.
+        arity: allowed numbers of arguments.
+        numpy: vectorised implementation on complex128 arrays.
+        mp: implementation on mpmath numbers (mpf or mpc).
+        latex: LaTeX command or operator name used to print a call.
+        sympy: builds the SymPy expression from SymPy arguments.
+        power_prefix: whether ``sin^2 x`` (a power written on the name) makes sense.
+    """
+
+    name: str
+    arity: tuple[int, ...]
+    numpy: Callable
+    mp: Callable
+    latex: str
+    sympy: Callable
+    power_prefix: bool = False
+
+
+def _real_only(f: Callable) -> Callable:
+    """Lift a function of real arrays to complex arrays: NaN where the input is not real."""
+
+    def wrapped(*zs: np.ndarray) -> np.ndarray:
+        ok = np.ones(zs[0].shape, dtype=bool)
+        for z in zs:
+            ok &= np.abs(z.imag) <= 1e-12 * (1 + np.abs(z.real))
+        out = f(*(z.real for z in zs)).astype(complex)
+        return np.where(ok, out, np.nan)
+
+    return wrapped
+
+
+class NotReal(ArithmeticError):
+    """A function of real numbers met a complex value (mpmath side)."""
+
+
+def _mp_real_only(f: Callable) -> Callable:
+    def wrapped(*zs):
+        real = []
+        for z in zs:
+            if isinstance(z, mpmath.mpc):
+                if abs(z.imag) > abs(z) * mpmath.mpf(2) ** (-mpmath.mp.prec + 8):
+                    raise NotReal(f.__name__)
+                z = z.real
+            real.append(z)
+        return f(*real)
+
+    return wrapped
+
+
+def _mp_heaviside(x):
+    return mpmath.mpf(1) if x > 0 else mpmath.mpf(0) if x < 0 else mpmath.mpf(0.5)
+
+
+def _mp_sign(x):
+    return mpmath.mpf(1) if x > 0 else mpmath.mpf(-1) if x < 0 else mpmath.mpf(0)
+
+
+def _np_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _mp_sigmoid(z):
+    return 1 / (1 + mpmath.exp(-z))
+
+
+def _mp_cbrt(x):
+    return mpmath.cbrt(x) if x >= 0 else -mpmath.cbrt(-x)
+
+
+def _sympy_log(x, base=None):
+    return sympy.log(x) if base is None else sympy.log(x, base)
+
+
+def _np_log(z, base=None):
+    return np.log(z) if base is None else np.log(z) / np.log(base)
+
+
+def _mp_log(z, base=None):
+    return mpmath.log(z) if base is None else mpmath.log(z) / mpmath.log(base)
+
+
+_F = Function
+FUNCTIONS: dict[str, Function] = {f.name: f for f in [
+    _F("exp", (1,), np.exp, mpmath.exp, "exp", sympy.exp),
+    _F("ln", (1, 2), _np_log, _mp_log, "ln", _sympy_log, power_prefix=True),
+    _F("log2", (1,), lambda z: np.log(z) / np.log(2), lambda z: mpmath.log(z, 2),
+       "log_2", lambda x: sympy.log(x, 2)),
+    _F("log10", (1,), lambda z: np.log(z) / np.log(10), lambda z: mpmath.log(z, 10),
+       "log_{10}", lambda x: sympy.log(x, 10)),
+    _F("sqrt", (1,), np.sqrt, mpmath.sqrt, "sqrt", sympy.sqrt),
+    _F("cbrt", (1,), _real_only(np.cbrt), _mp_real_only(_mp_cbrt), "cbrt",
+       lambda x: sympy.real_root(x, 3)),
+    _F("abs", (1,), lambda z: np.abs(z).astype(complex), mpmath.fabs, "abs", sympy.Abs),
+    _F("sin", (1,), np.sin, mpmath.sin, "sin", sympy.sin, power_prefix=True),
+    _F("cos", (1,), np.cos, mpmath.cos, "cos", sympy.cos, power_prefix=True),
+    _F("tan", (1,), np.tan, mpmath.tan, "tan", sympy.tan, power_prefix=True),
+    _F("sec", (1,), lambda z: 1 / np.cos(z), mpmath.sec, "sec", sympy.sec, power_prefix=True),
+    _F("csc", (1,), lambda z: 1 / np.sin(z), mpmath.csc, "csc", sympy.csc, power_prefix=True),
+    _F("cot", (1,), lambda z: 1 / np.tan(z), mpmath.cot, "cot", sympy.cot, power_prefix=True),
+    _F("asin", (1,), np.arcsin, mpmath.asin, "arcsin", sympy.asin),
+    _F("acos", (1,), np.arccos, mpmath.acos, "arccos", sympy.acos),
+    _F("atan", (1,), np.arctan, mpmath.atan, "arctan", sympy.atan),
+    _F("acot", (1,), lambda z: np.arctan(1 / z), mpmath.acot, "arccot", sympy.acot),
+    _F("sinh", (1,), np.sinh, mpmath.sinh, "sinh", sympy.sinh, power_prefix=True),
+    _F("cosh", (1,), np.cosh, mpmath.cosh, "cosh", sympy.cosh, power_prefix=True),
+    _F("tanh", (1,), np.tanh, mpmath.tanh, "tanh", sympy.tanh, power_prefix=True),
+    _F("sech", (1,), lambda z: 1 / np.cosh(z), mpmath.sech, "sech", sympy.sech,
+       power_prefix=True),
+    _F("csch", (1,), lambda z: 1 / np.sinh(z), mpmath.csch, "csch", sympy.csch,
+       power_prefix=True),
+    _F("coth", (1,), lambda z: 1 / np.tanh(z), mpmath.coth, "coth", sympy.coth,
+       power_prefix=True),
+    _F("asinh", (1,), np.arcsinh, mpmath.asinh, "arsinh", sympy.asinh),
+    _F("acosh", (1,), np.arccosh, mpmath.acosh, "arcosh", sympy.acosh),
+    _F("atanh", (1,), np.arctanh, mpmath.atanh, "artanh", sympy.atanh),
+    _F("sigmoid", (1,), _np_sigmoid, _mp_sigmoid, "sigma",
+       lambda x: 1 / (1 + sympy.exp(-x)), power_prefix=True),
+    _F("softplus", (1,), lambda z: np.log1p(np.exp(z)), lambda z: mpmath.log(1 + mpmath.exp(z)),
+       "softplus", lambda x: sympy.log(1 + sympy.exp(x))),
+    _F("relu", (1,), _real_only(lambda x: np.maximum(x, 0.0)),
+       _mp_real_only(lambda x: x if x > 0 else mpmath.mpf(0)), "ReLU",
+       lambda x: sympy.Max(x, 0)),
+    _F("heaviside", (1,), _real_only(lambda x: np.heaviside(x, 0.5)),
+       _mp_real_only(_mp_heaviside), "H", sympy.Heaviside),
+    _F("sign", (1,), _real_only(np.sign), _mp_real_only(_mp_sign), "sgn", sympy.sign),
+    _F("max", (2, 3, 4), _real_only(lambda *xs: np.maximum.reduce(xs)),
+       _mp_real_only(lambda *xs: max(xs)), "max", sympy.Max),
+    _F("min", (2, 3, 4), _real_only(lambda *xs: np.minimum.reduce(xs)),
+       _mp_real_only(lambda *xs: min(xs)), "min", sympy.Min),
+]}
+
+#: Every other accepted spelling of a function name.
+ALIASES: dict[str, str] = {
+    "log": "ln", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arccot": "acot",
+    "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",
+    "artanh": "atanh", "arctanh": "atanh", "sgn": "sign", "step": "heaviside",
+    "Heaviside": "heaviside", "ReLU": "relu", "Relu": "relu",
+    "sigma": "sigmoid", "sigm": "sigmoid", "Sigmoid": "sigmoid", "logistic": "sigmoid",
+    "Abs": "abs", "Exp": "exp", "Ln": "ln", "Log": "ln", "Sin": "sin", "Cos": "cos",
+    "Tan": "tan", "root": "sqrt",
+}
+
+#: Functions whose graphs have kinks or jumps: equality at random points proves less,
+#: so the equivalence engine samples more widely where they appear.
+NON_ANALYTIC = frozenset({"abs", "relu", "heaviside", "sign", "max", "min"})
+
+#: ``sin^-1 x`` means arcsin, as printed in textbooks; these are the inverses.
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sinh": "asinh",
+            "cosh": "acosh", "tanh": "atanh"}
+
+
+def lookup(name: str) -> Function | None:
+    """The function called ``name`` in any accepted spelling, or None.
+
+    >>> lookup("arctan").name
+    'atan'
+    >>> lookup("eval") is None
+    True
+    """
+    return FUNCTIONS.get(ALIASES.get(name, name))

@@ -1,0 +1,78 @@
+"""Labels: the words students answer with (``min``, ``saddle``, ``increasing``, ``2x3``).
+
+Each canonical label lists the spellings that mean it, in English and Chinese (the
+course material is bilingual).  A label the table does not know is compared as
+normalised text, so an instructor may use labels of their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+__all__ = ["SYNONYMS", "canonical_label", "known_labels"]
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "local minimum": ("min", "minimum", "local min", "relative minimum", "relative min",
+                      "rel min", "minimum point", "local minimum point", "minimizer",
+                      "local minimizer", "极小值", "极小", "极小值点", "局部最小值"),
+    "local maximum": ("max", "maximum", "local max", "relative maximum", "relative max",
+                      "rel max", "maximum point", "local maximum point", "maximizer",
+                      "local maximizer", "极大值", "极大", "极大值点", "局部最大值"),
+    "global minimum": ("global min", "absolute minimum", "absolute min", "最小值"),
+    "global maximum": ("global max", "absolute maximum", "absolute max", "最大值"),
+    "saddle point": ("saddle", "saddle pt", "鞍点"),
+    "neither": ("none", "no extremum", "not an extremum", "neither min nor max",
+                "inconclusive", "非极值"),
+    "increasing": ("increase", "inc", "up", "rising", "↑", "↗", "+", "递增", "增", "单调递增"),
+    "decreasing": ("decrease", "dec", "down", "falling", "↓", "↘", "-", "递减", "减",
+                   "单调递减"),
+    "scalar": ("number", "a number", "real number", "标量"),
+    "vector": ("向量",),
+    "matrix": ("矩阵",),
+    "row vector": ("row", "行向量"),
+    "column vector": ("column", "col vector", "col", "列向量"),
+    "positive definite": ("pos def", "positive-definite", "正定"),
+    "negative definite": ("neg def", "negative-definite", "负定"),
+    "indefinite": ("不定",),
+}
+
+_LOOKUP = {canonical: canonical for canonical in SYNONYMS}
+_LOOKUP.update({s: c for c, spellings in SYNONYMS.items() for s in spellings})
+_SHAPE = re.compile(r"^\(?\s*(\d+)\s*(?:x|×|\*|by|,)\s*(\d+)\s*\)?$")
+
+
+def _normalise(text: str) -> str:
+    text = text.strip().lower().replace("_", " ").replace("-", " ") if len(text.strip()) > 1 \
+        else text.strip()
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"^(a|an|the|it is|it's|its) ", "", text)
+    return text.strip(" .!")
+
+
+def canonical_label(text: str) -> str:
+    """The canonical label for ``text``, or its normalised text when unknown.
+
+    >>> canonical_label("Local Min")
+    'local minimum'
+    >>> canonical_label("2 by 3")
+    '2x3'
+    """
+    norm = _normalise(text)
+    shape = _SHAPE.match(norm)
+    if shape:
+        return f"{shape.group(1)}x{shape.group(2)}"
+    if norm in _LOOKUP:
+        return _LOOKUP[norm]
+    return _LOOKUP.get(norm.replace(" ", ""), norm)
+
+
+def known_labels() -> list[str]:
+    """Every spelling the table knows."""
+    return sorted(_LOOKUP)
+
+
+def suggestion(text: str) -> str | None:
+    """A known label close to an unknown one (``minmum`` -> ``minimum``), or None."""
+    close = difflib.get_close_matches(_normalise(text), known_labels(), n=1, cutoff=0.75)
+    return close[0] if close else None

@@ -1,0 +1,199 @@
+"""Evaluate trees at points: fast with NumPy, exactly enough with mpmath.
+
+Two evaluators walk the same tree:
+
+* :func:`evaluate_np` works on whole arrays of sample points in complex128.  It is the
+  cheap screen: one pass decides almost every wrong answer.
+* :func:`evaluate_mp` works at one point in arbitrary precision and refuses work that
+  could not finish in time (a power whose result would have millions of digits, the
+  sine of a number with thousands of digits).  It confirms every verdict, because
+  float64 alone cannot tell ``exp(x^2)*(1 + exp(-100))`` from ``exp(x^2)``.
+
+Both use principal branches of the complex functions, so ``x^x`` at ``x = -0.9`` is
+``-1.05 - 0.34i`` and ``ln(x^2) = 2 ln x`` fails for negative ``x``, as it should.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import numpy as np
+
+from grader.functions import FUNCTIONS, NotReal
+from grader.tree import BinOp, Call, Const, Neg, Node, Num, Var
+
+__all__ = ["MpTracker", "Undefined", "evaluate_mp", "evaluate_np"]
+
+#: Largest binary exponent an intermediate value may have (about 10^9864).  Beyond it a
+#: value counts as undefined (overflow), which keeps every operation's cost bounded.
+MAX_MAGNITUDE_BITS = 1 << 15
+#: Largest binary exponent of a trigonometric argument: reducing sin(10^1000) modulo
+#: 2π needs thousands of digits of π.
+MAX_TRIG_ARGUMENT_BITS = 64
+_GROWING = {"exp", "sinh", "cosh", "sigmoid", "softplus", "sech", "csch"}
+_PERIODIC = {"sin", "cos", "tan", "sec", "csc", "cot"}
+
+
+class Undefined(ArithmeticError):
+    """The tree has no (finite, computable) value at this point."""
+
+
+class TimeUp(Exception):
+    """The evaluation ran past its deadline."""
+
+
+def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
+    """Values of ``node`` at every sample point, as a complex128 array.
+
+    ``env`` maps each variable to an array of its values (all arrays the same length).
+    Undefined values come back as NaN or inf, never as an exception.
+
+    >>> from grader.parse import parse
+    >>> evaluate_np(parse("x^2 + 1", variables=["x"]), {"x": np.array([1.0, 2.0])}).real
+    array([2., 5.])
+    """
+    n = len(next(iter(env.values()))) if env else 1
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(_np(node, env, n), (n,))
+
+
+def _np(node: Node, env: dict[str, np.ndarray], n: int):
+    if isinstance(node, Num):
+        return complex(node.value)
+    if isinstance(node, Var):
+        return env[node.name]
+    if isinstance(node, Const):
+        return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
+    if isinstance(node, Neg):
+        return -_np(node.arg, env, n)
+    if isinstance(node, BinOp):
+        op = node.op
+        if op == "^":
+            if isinstance(node.left, Const) and node.left.name == "e":
+                return np.exp(_as_array(_np(node.right, env, n), n))
+            base = _as_array(_np(node.left, env, n), n)
+            if isinstance(node.right, Num) and node.right.value.denominator == 1 \
+                    and abs(node.right.value) <= 64:
+                # Integer powers by repeated multiplication keep (-2)^3 exactly real.
+                return np.power(base, int(node.right.value))
+            return np.power(base, _np(node.right, env, n))
+        left, right = _np(node.left, env, n), _np(node.right, env, n)
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        return np.divide(left, right)
+    if isinstance(node, Call):
+        args = [_as_array(_np(a, env, n), n) for a in node.args]
+        return FUNCTIONS[node.func].numpy(*args)
+    raise Undefined(f"{type(node).__name__} has no single value")
+
+
+def _as_array(value, n: int) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value
+    return np.full(n, value, dtype=complex)
+
+
+@dataclass
+class MpTracker:
+    """Watches an mpmath evaluation: the range of magnitudes seen, and the deadline.
+
+    The spread between the largest and smallest intermediate magnitude says how many
+    bits can cancel, hence the working precision a trustworthy comparison needs.
+    """
+
+    deadline: float = field(default_factory=lambda: time.monotonic() + 1.0)
+    max_mag: int = -(1 << 62)
+    min_mag: int = 1 << 62
+
+    def see(self, value):
+        if value:
+            mag = mpmath.mag(value)
+            if mag > MAX_MAGNITUDE_BITS or mag < -MAX_MAGNITUDE_BITS:
+                raise Undefined("a value out of range")
+            if mag > self.max_mag:
+                self.max_mag = mag
+            if mag < self.min_mag:
+                self.min_mag = mag
+        if time.monotonic() > self.deadline:
+            raise TimeUp()
+        return value
+
+    @property
+    def spread(self) -> int:
+        return max(0, self.max_mag - self.min_mag) if self.max_mag >= self.min_mag else 0
+
+
+def evaluate_mp(node: Node, env: dict[str, mpmath.mpf], tracker: MpTracker):
+    """Value of ``node`` at one point, at the current mpmath precision.
+
+    Raises:
+        Undefined: division by zero, a complex value where a real one is required,
+            or a value too large to compute within bounds.
+        TimeUp: the tracker's deadline passed.
+    """
+    try:
+        return _mp(node, env, tracker)
+    except (ZeroDivisionError, ValueError, NotReal, OverflowError) as exc:
+        raise Undefined(str(exc)) from exc
+
+
+def _mp(node: Node, env, tracker: MpTracker):
+    see = tracker.see
+    if isinstance(node, Num):
+        value = node.value
+        return see(mpmath.mpf(value.numerator) / value.denominator)
+    if isinstance(node, Var):
+        return see(env[node.name])
+    if isinstance(node, Const):
+        return see({"pi": mpmath.pi, "e": mpmath.e, "i": mpmath.j}[node.name] + 0)
+    if isinstance(node, Neg):
+        return see(-_mp(node.arg, env, tracker))
+    if isinstance(node, BinOp):
+        if node.op == "^":
+            return see(_mp_power(node, env, tracker))
+        left, right = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
+        op = node.op
+        if op == "+":
+            return see(left + right)
+        if op == "-":
+            return see(left - right)
+        if op == "*":
+            return see(left * right)
+        if not right:
+            raise Undefined("division by zero")
+        return see(left / right)
+    if isinstance(node, Call):
+        args = [_mp(a, env, tracker) for a in node.args]
+        func = node.func
+        if func in _GROWING and abs(mpmath.re(args[0])) > MAX_MAGNITUDE_BITS // 2:
+            raise Undefined(f"{func} of a number too large")
+        if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
+            raise Undefined(f"{func} of a number too large")
+        return see(FUNCTIONS[func].mp(*args))
+    raise Undefined(f"{type(node).__name__} has no single value")
+
+
+def _mp_power(node: BinOp, env, tracker: MpTracker):
+    if isinstance(node.left, Const) and node.left.name == "e":
+        exponent = _mp(node.right, env, tracker)
+        if abs(mpmath.re(exponent)) > MAX_MAGNITUDE_BITS // 2:
+            raise Undefined("a power too large")
+        return mpmath.exp(exponent)
+    base, exponent = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
+    if not base:
+        if mpmath.re(exponent) > 0:
+            return mpmath.mpf(0)
+        raise Undefined("0 to a power that is not positive")
+    # |base^exponent| is about 2^(exponent * log2|base|): refuse before computing it.
+    log2_base = abs(mpmath.mag(base)) + 1
+    if abs(exponent) * log2_base > MAX_MAGNITUDE_BITS:
+        raise Undefined("a power too large")
+    if isinstance(node.right, Num) and node.right.value.denominator == 1:
+        return base ** int(node.right.value)
+    return mpmath.power(base, exponent)

@@ -1,0 +1,195 @@
+"""The tree an answer is read into: our own small, checked vocabulary of mathematics.
+
+The parser builds these nodes and nothing else; evaluation, LaTeX and the SymPy bridge
+all walk them.  Keeping our own tree (rather than SymPy objects) means reading an answer
+never evaluates anything: ``9^9^9^9`` is four numbers and three powers, not a hang.
+Every node keeps the span it was read from, for messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Union
+
+from grader.errors import Span
+
+__all__ = [
+    "BinOp", "Call", "Const", "Eq", "Matrix", "Neg", "Node", "Num", "PlusMinus",
+    "SetOf", "Tuple", "Var", "Vector", "children", "depth", "free_names", "has_calls",
+    "is_scalar", "size", "walk",
+]
+
+_NOWHERE = Span(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """A number as typed; ``value`` is exact (``0.1`` is 1/10, not a float)."""
+
+    value: Fraction
+    text: str
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+    @property
+    def is_decimal(self) -> bool:
+        return "." in self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """``pi``, ``e`` or the imaginary unit ``i``."""
+
+    name: str
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    """A declared variable of the problem."""
+
+    name: str
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    """Unary minus."""
+
+    arg: "Node"
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    """``left op right`` with op one of ``+ - * / ^``.
+
+    ``implicit`` records a multiplication the student wrote by juxtaposition (``2x``),
+    so the LaTeX of how the answer was read looks like what they typed.
+    """
+
+    op: str
+    left: "Node"
+    right: "Node"
+    implicit: bool = False
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A function from the allow-list of :mod:`grader.functions`, by canonical name."""
+
+    func: str
+    args: tuple["Node", ...]
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PlusMinus:
+    """``a ± b`` (``left`` is None for a leading ``±b``): two answers at once."""
+
+    left: "Node | None"
+    right: "Node"
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Eq:
+    """``lhs = rhs``: in answers such as ``x = -1, x = 2`` or ``f'(x) = 2x``."""
+
+    lhs: "Node"
+    rhs: "Node"
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Tuple:
+    """Comma-separated items, in parentheses or none: a point, a vector or a list."""
+
+    items: tuple["Node", ...]
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Vector:
+    """``[a, b, c]``."""
+
+    items: tuple["Node", ...]
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """``[[a, b], [c, d]]``, ``[a, b; c, d]`` or a LaTeX matrix environment."""
+
+    rows: tuple[tuple["Node", ...], ...]
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SetOf:
+    """``{a, b, c}``."""
+
+    items: tuple["Node", ...]
+    span: Span = field(default=_NOWHERE, compare=False, repr=False)
+
+
+Node = Union[Num, Const, Var, Neg, BinOp, Call, PlusMinus, Eq, Tuple, Vector, Matrix, SetOf]
+
+
+def is_scalar(node: Node) -> bool:
+    """True for a single expression (not a list, vector, matrix, set or equation)."""
+    return isinstance(node, (Num, Const, Var, Neg, BinOp, Call))
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-nodes of ``node``."""
+    if isinstance(node, (Num, Const, Var)):
+        return ()
+    if isinstance(node, Neg):
+        return (node.arg,)
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Eq):
+        return (node.lhs, node.rhs)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, PlusMinus):
+        return (node.right,) if node.left is None else (node.left, node.right)
+    if isinstance(node, Matrix):
+        return tuple(item for row in node.rows for item in row)
+    return node.items
+
+
+def walk(node: Node):
+    """Every node of the tree, parents before children."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))
+
+
+def free_names(node: Node) -> frozenset[str]:
+    """Names of the variables that occur in ``node``."""
+    return frozenset(n.name for n in walk(node) if isinstance(n, Var))
+
+
+def has_calls(node: Node, funcs: frozenset[str]) -> bool:
+    """True when one of ``funcs`` is called somewhere in ``node``."""
+    return any(isinstance(n, Call) and n.func in funcs for n in walk(node))
+
+
+def depth(node: Node) -> int:
+    """Length of the longest path from ``node`` to a leaf (computed without recursion)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children(current))
+    return deepest
+
+
+def size(node: Node) -> int:
+    """Number of nodes in the tree."""
+    return sum(1 for _ in walk(node))
