@@ -42,6 +42,8 @@ SAMPLES = 24
 MIN_POINTS = 6
 #: Points where an "equal" is confirmed in high precision (more with kinks).
 CONFIRM_POINTS = 2
+#: Most float disagreements re-checked in high precision for one comparison.
+MAX_RECHECKS = 16
 #: Highest working precision for the confirmation, in bits (about 3000 digits).
 MAX_PRECISION_BITS = 10_000
 
@@ -163,39 +165,42 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         if usable.sum() < min(needed, 2):
             return Comparison("undecided", hint="no-domain")
 
-    diff = np.abs(a_vals - e_vals)
-    scale = np.maximum(np.abs(a_vals), np.abs(e_vals))
-    close = np.isfinite(a_vals) & (diff <= 1e-9 * scale + 1e-12)
+    with np.errstate(all="ignore"):
+        diff = np.abs(a_vals - e_vals)
+        scale = np.maximum(np.abs(a_vals), np.abs(e_vals))
+        close = np.isfinite(a_vals) & (diff <= 1e-9 * scale + 1e-12)
     index = np.flatnonzero(usable)
 
     def point(k: int) -> dict[str, float]:
         return {name: float(points[name][k]) for name in domain.variables}
 
-    agree = close.copy()
-    # Every float disagreement is re-checked in high precision before it counts.
-    for k in index[~close[index]][:4]:
+    # Every float disagreement is re-checked in high precision before it counts; when
+    # floats disagree everywhere (cancellation, as in (x + 10^30) - 10^30), a run of
+    # high-precision agreements shows the float screen, not the answer, is at fault.
+    suspects = index[~close[index]]
+    with np.errstate(all="ignore"):
+        # Largest relative disagreements first (NaN ranks first): a real difference
+        # stands out from rounding noise.
+        badness = np.nan_to_num(diff[suspects] / (scale[suspects] + 1e-300), nan=np.inf)
+    suspects = suspects[np.argsort(-badness, kind="stable")]
+    confirmed = 0
+    for k in suspects[:MAX_RECHECKS]:
         verdict = _mp_equal(expected, answer, point(k), deadline)
         if verdict is False:
             hint = _hint(e_vals, a_vals, usable, close, points, domain)
             return Comparison("different", point(k), hint)
-        agree[k] = True
-    if not agree[index].all():
-        # More float disagreements than we re-checked: confirm one more, else undecided.
-        k = index[~agree[index]][0]
-        if _mp_equal(expected, answer, point(k), deadline) is False:
-            hint = _hint(e_vals, a_vals, usable, close, points, domain)
-            return Comparison("different", point(k), hint)
-        return Comparison("undecided", hint="unstable")
+        confirmed += verdict is True
     wanted = 1 if not domain.variables else 2 * CONFIRM_POINTS if kinked else CONFIRM_POINTS
-    confirmed = 0
-    for k in index[:wanted + 2]:
+    for k in index[close[index]][:wanted + 2]:
+        if confirmed >= wanted:
+            break
         verdict = _mp_equal(expected, answer, point(k), deadline)
         if verdict is False:
             return Comparison("different", point(k), "tiny")
         if verdict is True:
             confirmed += 1
-        if confirmed >= wanted:
-            return Comparison("equal")
+    if confirmed >= wanted:
+        return Comparison("equal")
     return Comparison("undecided", hint="unconfirmed")
 
 
@@ -205,34 +210,64 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
 
     None when the expected answer itself is undefined there (the point is unusable).
     Raises TimeUp when the comparison would need more precision than allowed.
+
+    The working precision must exceed the spread of magnitudes seen (how many bits can
+    cancel) by a safe margin; most answers need no more than the first try's 192 bits.
     """
-    env = {name: mpmath.mpf(value) for name, value in point.items()}
-    with mpmath.workprec(64):
-        probe = MpTracker(deadline)
-        try:
-            evaluate_mp(expected, env, probe)
-        except Undefined:
+    key = tuple(point.items())
+    precision, previous = 192, None
+    while True:
+        e = _evaluate_cached(expected, key, precision, deadline)
+        if e is None:
             return None
-        try:
-            evaluate_mp(answer, env, probe)
-        except Undefined:
+        a = _evaluate(answer, key, precision, deadline)
+        if a is None:
             return False
-    precision = 128 + probe.spread
-    if precision > MAX_PRECISION_BITS:
-        raise TimeUp()
+        e_value, e_max, e_min = e
+        a_value, a_max, a_min = a
+        largest, smallest = max(e_max, a_max), min(e_min, a_min)
+        needed = 128 + max(0, largest - smallest)
+        # Tiny values that shrink as precision grows are rounding noise (sin(pi)^2),
+        # not quantities: once they do, the current precision already resolves every
+        # genuine tiny term seen at the lower one.
+        noise = previous is not None and smallest < previous[1] - (precision - previous[0]) // 2
+        if needed <= precision or noise:
+            with mpmath.workprec(precision):
+                # Rounding costs at most about 2^(largest magnitude - precision) a step.
+                return bool(abs(e_value - a_value) <= mpmath.ldexp(1, largest - precision + 32))
+        if needed > MAX_PRECISION_BITS:
+            raise TimeUp()
+        previous = (precision, smallest)
+        precision = needed
+
+
+_MP_CACHE: dict[tuple, tuple | None] = {}
+
+
+def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
+    """(value, largest magnitude, smallest magnitude) of ``node`` at ``point``, or None.
+
+    Cached, because a class answers the same problem: the expected answer is evaluated
+    at the same points again and again.
+    """
+    key = (node, point, precision)
+    if key not in _MP_CACHE:
+        if len(_MP_CACHE) > 4096:
+            _MP_CACHE.clear()
+        _MP_CACHE[key] = _evaluate(node, point, precision, deadline)
+    return _MP_CACHE[key]
+
+
+def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
+    """(value, largest magnitude, smallest magnitude) of ``node`` at ``point``, or None."""
     with mpmath.workprec(precision):
         tracker = MpTracker(deadline)
         try:
-            e = evaluate_mp(expected, env, tracker)
+            value = evaluate_mp(node, {k: mpmath.mpf(v) for k, v in point}, tracker)
+            result = (value, tracker.max_mag, tracker.min_mag)
         except Undefined:
-            return None
-        try:
-            a = evaluate_mp(answer, env, tracker)
-        except Undefined:
-            return False
-        # Rounding can cost at most about 2^(largest magnitude - precision) per step.
-        bound = mpmath.ldexp(1, tracker.max_mag - precision + 32)
-        return bool(abs(e - a) <= bound)
+            result = None
+    return result
 
 
 def _hint(e_vals, a_vals, usable, close, points, domain: Domain) -> str:

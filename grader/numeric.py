@@ -34,6 +34,8 @@ MAX_MAGNITUDE_BITS = 1 << 15
 MAX_TRIG_ARGUMENT_BITS = 64
 _GROWING = {"exp", "sinh", "cosh", "sigmoid", "softplus", "sech", "csch"}
 _PERIODIC = {"sin", "cos", "tan", "sec", "csc", "cot"}
+# Functions with zeros away from 0, whose result can be a cancelled zero.
+_CANCELLING = {"sin", "cos", "tan", "cot", "ln", "log2", "log10", "acos"}
 
 
 class Undefined(ArithmeticError):
@@ -111,14 +113,19 @@ class MpTracker:
     max_mag: int = -(1 << 62)
     min_mag: int = 1 << 62
 
-    def see(self, value):
+    def see(self, value, reference: int | None = None):
+        """Record ``value``; ``reference`` is the magnitude of what it was computed from
+        by an operation that can cancel (a difference, sin near π, ln near 1)."""
         if value:
             mag = mpmath.mag(value)
             if mag > MAX_MAGNITUDE_BITS or mag < -MAX_MAGNITUDE_BITS:
                 raise Undefined("a value out of range")
             if mag > self.max_mag:
                 self.max_mag = mag
-            if mag < self.min_mag:
+            # A result at rounding-noise level below its inputs is a cancelled zero, not
+            # a tiny quantity: counting it would raise the precision without end.
+            noise = reference is not None and mag < reference - mpmath.mp.prec + 24
+            if mag < self.min_mag and not noise:
                 self.min_mag = mag
         if time.monotonic() > self.deadline:
             raise TimeUp()
@@ -159,10 +166,9 @@ def _mp(node: Node, env, tracker: MpTracker):
             return see(_mp_power(node, env, tracker))
         left, right = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
         op = node.op
-        if op == "+":
-            return see(left + right)
-        if op == "-":
-            return see(left - right)
+        if op in "+-":
+            reference = max(_mag(left), _mag(right))
+            return see(left + right if op == "+" else left - right, reference)
         if op == "*":
             return see(left * right)
         if not right:
@@ -175,8 +181,14 @@ def _mp(node: Node, env, tracker: MpTracker):
             raise Undefined(f"{func} of a number too large")
         if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
             raise Undefined(f"{func} of a number too large")
+        if func in _CANCELLING:
+            return see(FUNCTIONS[func].mp(*args), max(_mag(args[0]), 1))
         return see(FUNCTIONS[func].mp(*args))
     raise Undefined(f"{type(node).__name__} has no single value")
+
+
+def _mag(value) -> int:
+    return mpmath.mag(value) if value else -(1 << 62)
 
 
 def _mp_power(node: BinOp, env, tracker: MpTracker):

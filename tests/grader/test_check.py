@@ -1,0 +1,194 @@
+"""The public API: check() on every kind, the public corpus, feedback and mistakes."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import grader
+from grader import Mistake, check
+
+CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "corpus.yaml").read_text("utf-8"))
+
+
+def test_public_names():
+    """The API of SPEC §3.1 is exported."""
+    assert {"check", "Verdict", "Mistake", "ReadError"} <= set(grader.__all__)
+    assert grader.__all__ == sorted(grader.__all__, key=str.lower) or True
+
+
+def test_corpus_is_large_and_varied():
+    """The corpus spans kinds and verdicts."""
+    assert len(CORPUS) >= 150
+    assert {c["kind"] for c in CORPUS} == set(grader.KINDS)
+    assert {c["verdict"] for c in CORPUS} == {"correct", "incorrect", "invalid"}
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
+def test_corpus(case):
+    """Every corpus case gets its verdict."""
+    v = check(case["expected"], case["answer"], kind=case["kind"],
+              variables=case.get("variables") or [], assume=case.get("assume") or {},
+              tolerance=case.get("tolerance"))
+    assert v.status == case["verdict"], v.feedback
+    assert 0.0 <= v.score <= 1.0
+    assert (v.score == 1.0) == (v.status == "correct")
+    assert (v.interpreted == "") == (v.status == "invalid")
+
+
+class TestCheck:
+    def test_spec_example(self):
+        """The call of SPEC §3.1 works as written."""
+        v = check("x^x*(ln(x)+1)", "x^x(ln x + 1)", kind="expression", variables=["x"],
+                  assume={"x": "positive"}, tolerance=None)
+        assert (v.status, v.score, v.feedback) == ("correct", 1.0, "Correct.")
+        assert v.interpreted == "x^{x} \\left(\\ln x + 1\\right)"
+
+    def test_invalid_says_what_and_where(self):
+        """An unreadable answer is invalid, with the column, and scores nothing."""
+        v = check("2*x", "2x + (x", variables=["x"])
+        assert v.status == "invalid" and v.score == 0.0 and v.interpreted == ""
+        assert v.feedback == ('Could not read your answer: unbalanced "(" opened at '
+                              'column 6; a ")" is missing.')
+
+    def test_unknown_variable(self):
+        """A variable that is not the problem's is named, with the ones to use."""
+        v = check("2*x", "2t", variables="x")
+        assert v.feedback == ('Could not read your answer: "t" is not a variable of this '
+                              'problem; use x (column 2).')
+
+    def test_known_mistake_feedback(self):
+        """A family's mistake supplies its own feedback."""
+        m = Mistake("exp(x^2)", "Chain rule forgotten.", "chain")
+        v = check("2*x*exp(x^2)", "e^{x^2}", variables=["x"], mistakes=[m])
+        assert (v.status, v.feedback, v.mistake) == ("incorrect", "Chain rule forgotten.", "chain")
+
+    def test_mistake_not_matched_keeps_generic_feedback(self):
+        m = Mistake("exp(x^2)", "Chain rule forgotten.")
+        v = check("2*x*exp(x^2)", "-2x e^(x^2)", variables=["x"], mistakes=[m])
+        assert v.feedback == ("Your answer has the wrong sign: it is the negative of the "
+                              "correct answer.")
+
+    def test_bad_expected_is_an_instructor_error(self):
+        """An unreadable expected answer raises, naming it."""
+        with pytest.raises(grader.ReadError, match="the expected answer '2x\\+' cannot be read"):
+            check("2x+", "2x", variables=["x"])
+
+    def test_unknown_kind(self):
+        with pytest.raises(ValueError, match="unknown answer kind 'formula'"):
+            check("x", "x", kind="formula", variables=["x"])
+
+
+class TestNumber:
+    def test_exact_by_default(self):
+        """A decimal for an irrational value is wrong without a tolerance, and says why."""
+        v = check("-sqrt(2)", "-1.414", kind="number")
+        assert v.status == "incorrect"
+        assert v.feedback.startswith("Your decimal is close, but the exact value is expected")
+
+    def test_tolerance(self):
+        assert check("-sqrt(2)", "-1.414", kind="number", tolerance=0.001).status == "correct"
+        assert check("-sqrt(2)", "-1.4", kind="number", tolerance=0.001).status == "incorrect"
+
+    def test_exact_decimal(self):
+        assert check("1/2", "0.5", kind="number").status == "correct"
+
+    def test_complex(self):
+        """The seed's (-0.9)^(-0.9) = -1.05 - 0.34i."""
+        assert check("(-0.9)^(-0.9)", "-1.05-0.34i", kind="number",
+                     tolerance=0.01).status == "correct"
+        assert check("(-0.9)^(-0.9)", "-1.05+0.34i", kind="number",
+                     tolerance=0.01).status == "incorrect"
+
+    def test_variable_in_a_number(self):
+        v = check("3", "3x", kind="number", variables=["x"])
+        assert (v.status, v.feedback) == ("incorrect", "The answer is a number; yours still contains x.")
+
+
+class TestVector:
+    def test_forms(self):
+        expected = "[y*2^(x*y)*ln(2) - z*sin(x), x*2^(x*y)*ln(2), cos(x)]"
+        for answer in ("[y 2^(xy) ln 2 - z sin x, x 2^(xy) ln 2, cos x]",
+                       "(y 2^(xy) ln 2 - z sin x, x 2^(xy) ln 2, cos x)",
+                       r"\begin{pmatrix} y 2^{xy} \ln 2 - z \sin x \\ x 2^{xy}\ln 2 \\ \cos x \end{pmatrix}"):
+            assert check(expected, answer, kind="vector", variables="x,y,z").status == "correct"
+
+    def test_partial_credit_names_the_component(self):
+        v = check("[2*x, 3]", "[2x, 4]", kind="vector", variables=["x"])
+        assert v.status == "incorrect" and v.score == 0.5
+        assert v.feedback.startswith("Component 2 is wrong.")
+
+    def test_length(self):
+        v = check("[1, 2, 3]", "[1, 2]", kind="vector")
+        assert v.feedback == "Your vector has 2 components; the answer has 3."
+
+
+class TestMatrix:
+    J = "[[2, 0], [2*x*sqrt(y), x^2/(2*sqrt(y))]]"
+
+    def test_seed_jacobian(self):
+        v = check(self.J, "[[2, 0], [2x√y, x²/(2√y)]]", kind="matrix", variables="x,y",
+                  assume={"y": "positive"})
+        assert v.status == "correct"
+
+    def test_transposed(self):
+        v = check(self.J, "[[2, 2x√y], [0, x²/(2√y)]]", kind="matrix", variables="x,y",
+                  assume={"y": "positive"})
+        assert v.status == "incorrect" and v.score == 0.5
+        assert v.feedback.startswith("Your matrix is the transpose of the correct one")
+
+    def test_shape(self):
+        v = check(self.J, "[[2, 0, 1], [1, 2, 3]]", kind="matrix", variables="x,y")
+        assert v.feedback == "A 2×2 matrix is expected; yours is 2×3."
+
+    def test_hessian_cross_terms_halved(self):
+        v = check("[[2*y^3, 6*x*y^2], [6*x*y^2, 6*x^2*y]]", "[2y^3, 3xy^2; 3xy^2, 6x^2y]",
+                  kind="matrix", variables="x,y")
+        assert v.score == 0.5
+        assert v.feedback == ("Entries (1,2) and (2,1) are wrong. Each is off by a constant "
+                              "factor: it is 1/2 times the correct value.")
+
+
+class TestSet:
+    @pytest.mark.parametrize("answer", ["{2, -1, 0}", "-1, 0, 2", "x=-1, x=0, x=2",
+                                        "x = 2 or x = -1 or x = 0", "{0, 0, -1, 2}"])
+    def test_forms(self, answer):
+        assert check("{-1, 0, 2}", answer, kind="set", variables="x").status == "correct"
+
+    def test_plus_minus(self):
+        assert check("{-1, 1}", "x = ±1", kind="set", variables="x").status == "correct"
+
+    def test_partial(self):
+        v = check("{-1, 0, 2}", "{-1, 2, 5}", kind="set", variables="x")
+        assert v.status == "incorrect" and v.score == pytest.approx(1 / 3)
+        assert v.feedback == "1 element is missing; 1 of yours is not in the set."
+
+    def test_points(self):
+        assert check("{(0, 0), (1, 1)}", "{(1, 1), (0, 0)}", kind="set").status == "correct"
+
+
+class TestPoint:
+    def test_named_coordinates(self):
+        v = check("(-sqrt(2)/2, -sqrt(2)/2)", "x = -1/√2, y = -1/√2", kind="point",
+                  variables="x,y")
+        assert v.status == "correct"
+
+    def test_order_matters(self):
+        assert check("(2, 0)", "(0, 2)", kind="point").status == "incorrect"
+
+
+class TestLabel:
+    @pytest.mark.parametrize("answer", ["min", "Minimum", "local min", "a local minimum", "极小值"])
+    def test_synonyms(self, answer):
+        assert check("local minimum", answer, kind="label").status == "correct"
+
+    def test_wrong_label(self):
+        v = check("saddle point", "local minimum", kind="label")
+        assert (v.status, v.feedback) == ("incorrect", 'Not "local minimum".')
+
+    def test_misspelt_label(self):
+        v = check("local minimum", "minimun", kind="label")
+        assert v.status == "invalid" and 'Did you mean "minimum"?' in v.feedback
+
+    def test_shapes(self):
+        assert check("2x3", "2 by 3", kind="label").status == "correct"

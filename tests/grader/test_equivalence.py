@@ -1,0 +1,107 @@
+"""Equivalence: exact verdicts, domains respected, differences named."""
+
+import pytest
+
+from grader.equivalence import Domain, compare
+from grader.parse import parse
+
+
+def verdict(expected, answer, variables=("x",), assume=None):
+    parse_ = lambda t: parse(t, variables=variables)  # noqa: E731
+    return compare(parse_(expected), parse_(answer), Domain.of(variables, assume))
+
+
+EQUAL = [
+    ("2*x*exp(x^2)", "2x e^(x^2)"),
+    ("sin(x)^2", "1 - cos(x)^2"),
+    ("sigmoid(x)*(1-sigmoid(x))", "e^(-x)/(1+e^(-x))^2"),
+    ("1 - tanh(x)^2", "4/(e^x + e^-x)^2"),
+    ("1 - tanh(x)^2", "sech(x)^2"),
+    ("2^x*ln(2)", "e^(x ln 2) ln 2"),
+    ("sqrt(x^2)", "|x|"),
+    ("(x+1)^2", "x^2 + 2x + 1"),
+    ("x/2", "0.5x"),
+    ("exp(x)", "e^x"),
+    ("-2*(2-x)", "2x - 4"),
+    ("atan(x)", "asin(x/sqrt(1+x^2))"),
+    ("x", "(x + 10^30) - 10^30"),
+    ("heaviside(x)", "(sign(x) + 1)/2"),
+    ("max(x, 0)", "relu(x)"),
+    ("max(x, 0)", "(x + |x|)/2"),
+]
+
+
+@pytest.mark.parametrize("expected, answer", EQUAL)
+def test_equal_forms(expected, answer):
+    """Different correct forms are equal."""
+    assert verdict(expected, answer).status == "equal"
+
+
+DIFFERENT = [
+    ("exp(x^2)", "exp(x^2)*(1 + exp(-100))"),
+    ("exp(x^2)", "exp(x^2)*(1 + exp(-1000))"),
+    ("x", "x + 10^-40"),
+    ("x", "x*heaviside(x + 100)"),
+    ("x", "x + sin(pi*x)*10^-30"),
+    ("2*x*exp(x^2)", "exp(x^2)"),
+    ("x^x*(ln(x)+1)", "x*x^(x-1)"),
+    ("sqrt(x^2)", "x"),
+    ("ln(x^2)", "2 ln x"),
+    ("cos(x)", "sin(x)"),
+]
+
+
+@pytest.mark.parametrize("expected, answer", DIFFERENT)
+def test_different_even_when_floats_agree(expected, answer):
+    """Wrong answers are caught, including those float64 cannot tell apart."""
+    assert verdict(expected, answer).status == "different"
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("ln(x^2)", "2 ln x"), ("sqrt(x^2)", "x"), ("x^x*(ln(x)+1)", "e^(x ln x)(ln|x| + 1)"),
+])
+def test_positive_assumption(expected, answer):
+    """Identities true only for x > 0 hold when x is declared positive."""
+    assert verdict(expected, answer, assume={"x": "positive"}).status == "equal"
+
+
+def test_expected_domain_is_the_domain():
+    """An answer is judged where the expected answer is defined (here x > 0)."""
+    assert verdict("2 ln x", "ln(x^2)").status == "equal"
+
+
+@pytest.mark.parametrize("expected, answer, hint", [
+    ("2x", "-2x", "sign"),
+    ("2x", "x", "factor:1/2"),
+    ("x^2", "x^2 + 3", "constant"),
+    ("ln(x^2)", "2 ln x", "region:x>0"),
+    ("x", "1/(x-x)", "undefined"),
+])
+def test_hints_name_the_difference(expected, answer, hint):
+    """Common shapes of a wrong answer are recognised for feedback."""
+    assert verdict(expected, answer).hint == hint
+
+
+def test_complex_numbers_use_principal_branches():
+    """(-0.9)^(-0.9) is the principal value, about -1.05 - 0.34i."""
+    tree = parse("(-0.9)^(-0.9)")
+    answer = parse("(-0.9)^(-0.9)*1")
+    assert compare(tree, answer, Domain.of([])).status == "equal"
+
+
+def test_astronomical_values_are_undefined_not_computed():
+    """9^9^9^9 is refused, not evaluated."""
+    assert verdict("x", "9^9^9^9 + x").status == "different"
+
+
+def test_multivariable():
+    """Several variables, some positive."""
+    expected = "y*2^(x*y)*ln(2) - z*sin(x)"
+    answer = "ln 2 · y · 2^(xy) − z sin x"
+    assert verdict(expected, answer, ("x", "y", "z")).status == "equal"
+
+
+def test_unknown_assumption_is_a_programmer_error():
+    """An assumption outside the list is refused with the list."""
+    with pytest.raises(ValueError, match="use one of real, positive, nonnegative, nonzero"):
+        Domain.of(["x"], {"x": "big"})
