@@ -148,10 +148,12 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     _F("heaviside", (1,), _real_only(lambda x: np.heaviside(x, 0.5)),
        _mp_real_only(_mp_heaviside), "H", sympy.Heaviside),
     _F("sign", (1,), _real_only(np.sign), _mp_real_only(_mp_sign), "sgn", sympy.sign),
-    _F("max", (2, 3, 4), _real_only(lambda *xs: np.maximum.reduce(xs)),
+    _F("max", (1, 2, 3, 4, 5, 6), _real_only(lambda *xs: np.maximum.reduce(xs)),
        _mp_real_only(lambda *xs: max(xs)), "max", sympy.Max),
-    _F("min", (2, 3, 4), _real_only(lambda *xs: np.minimum.reduce(xs)),
+    _F("min", (1, 2, 3, 4, 5, 6), _real_only(lambda *xs: np.minimum.reduce(xs)),
        _mp_real_only(lambda *xs: min(xs)), "min", sympy.Min),
+    _F("atan2", (2,), _real_only(np.arctan2), _mp_real_only(mpmath.atan2), "atan2",
+       sympy.atan2),
 ]}
 
 #: Every other accepted spelling of a function name.
@@ -162,12 +164,12 @@ ALIASES: dict[str, str] = {
     "Heaviside": "heaviside", "ReLU": "relu", "Relu": "relu",
     "sigma": "sigmoid", "sigm": "sigmoid", "Sigmoid": "sigmoid", "logistic": "sigmoid",
     "Abs": "abs", "Exp": "exp", "Ln": "ln", "Log": "ln", "Sin": "sin", "Cos": "cos",
-    "Tan": "tan", "root": "sqrt",
+    "Tan": "tan", "root": "sqrt", "arctan2": "atan2", "Max": "max", "Min": "min",
 }
 
 #: Functions whose graphs have kinks or jumps: equality at random points proves less,
 #: so the equivalence engine samples more widely where they appear.
-NON_ANALYTIC = frozenset({"abs", "relu", "heaviside", "sign", "max", "min"})
+NON_ANALYTIC = frozenset({"abs", "relu", "heaviside", "sign", "max", "min", "atan2"})
 
 #: ``sin^-1 x`` means arcsin, as printed in textbooks; these are the inverses.
 INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sinh": "asinh",

@@ -582,10 +582,10 @@ class _Parser:
         negate = self.at_op("-")
         if negate:
             self.take()
+        if self.tok.kind == "func":
+            inner = self.call()  # sin atan x is sin(atan(x))
+            return [Neg(inner) if negate else inner]
         if self.tok.kind not in ("num", "var", "const"):
-            if self.tok.kind == "func":
-                raise ReadError(f"put the argument of {name_tok.text} in parentheses: "
-                                f"{name_tok.text}({self.tok.text}(...))", self.tok.span)
             raise ReadError(f"{name_tok.text} needs an argument, as in {name_tok.text}(x)",
                             name_tok.span)
         arg = self.power()

@@ -145,13 +145,19 @@ def tokenize(text: str) -> list[Token]:
             _push_superscript(tokens, exponent, Span(i, j))
             i = j
         elif ch in _GREEK:
-            _push_name(tokens, _GREEK[ch], Span(i, i + 1))
-            i += 1
+            # μ0, λ1: digits right after a Greek letter belong to its name, as in x₁.
+            j = i + 1
+            while j < n and text[j] in _DIGITS:
+                j += 1
+            _push_name(tokens, _GREEK[ch] + text[i + 1:j], Span(i, j))
+            i = j
         elif ch == "*" and text.startswith("**", i):
             tokens.append(Token("op", "^", Span(i, i + 2)))
             i += 2
         elif ch == "\\":
             i = _read_latex(text, i, tokens)
+        elif ch == "." and not text[i + 1:].strip():
+            i = n  # the full stop at the end of a sentence
         elif ch in _OPERATOR_CHARS:
             value = _OPERATOR_CHARS[ch]
             kind = "name" if value in ("sqrt", "cbrt") else "op"

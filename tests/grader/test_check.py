@@ -192,3 +192,17 @@ class TestLabel:
 
     def test_shapes(self):
         assert check("2x3", "2 by 3", kind="label").status == "correct"
+
+
+class TestOtherNotations:
+    """Notation seen in other graders' inputs is read the same way."""
+
+    @pytest.mark.parametrize("answer, expected", [
+        ("1+μ0", "mu0 + 1"), ("n/-m", "-n/m"), ("sin**2 (m)", "sin(m)^2"),
+        ("n log^2 2n", "n*ln(2*n)^2"), ("sin atan n", "sin(atan(n))"), ("2e+3", "2*e + 3"),
+        ("5mn sin m + arccos 3n", "5*m*n*sin(m) + acos(3*n)"), ("max(m)", "m"),
+        ("arctan2(m, n)", "atan2(m, n)"), ("m - （n + m）", "-n"), ("2x.", "2*x"),
+    ])
+    def test_forms(self, answer, expected):
+        v = check(expected, answer, variables=["n", "m", "x", "mu0"])
+        assert v.status == "correct", v.feedback
