@@ -7,6 +7,12 @@ import sys
 
 import click
 
+from generator.bank import find_bank, shipped_banks
+from generator.catalogue import CATALOGUE
+from generator.codes import CodeError
+from generator.errors import BankError
+from generator.instance import distinct_count, example_instance, instance_from_code, make_instance
+from generator.validate import validate_bank_file
 from grader import KINDS, ReadError, check
 
 EXIT_CODES = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 3}
@@ -31,8 +37,9 @@ def _parse_assume(values: tuple[str, ...]) -> dict[str, str]:
 
 
 # Answers often start with "-" (-e^-x): unknown "options" are taken as the answer.
+# Answers often start with "-" (-e^-x): unknown "options" are taken as the answer.
 @cli.command("check", context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, required=True, metavar="ANSWER")
+@click.argument("args", nargs=-1, required=True, metavar="[CODE] ANSWER")
 @click.option("--expected", metavar="E", help="The correct answer, e.g. '2*x*exp(x^2)'.")
 @click.option("--kind", type=click.Choice(KINDS), default="expression", show_default=True)
 @click.option("--vars", "variables", default="x", show_default=True,
@@ -41,32 +48,45 @@ def _parse_assume(values: tuple[str, ...]) -> dict[str, str]:
               help="positive, nonnegative, nonzero or real (default), e.g. x=positive.")
 @click.option("--tolerance", type=float, default=None,
               help="Absolute tolerance for numeric answers (default: exact).")
+@click.option("--bank", "bank_paths", multiple=True, metavar="PATH",
+              help="A bank file to look the CODE up in, besides the shipped banks.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 def check_command(args: tuple[str, ...], expected: str | None, kind: str, variables: str,
-                  assume: tuple[str, ...], tolerance: float | None, as_json: bool) -> None:
-    """Check ANSWER against --expected.
+                  assume: tuple[str, ...], tolerance: float | None,
+                  bank_paths: tuple[str, ...], as_json: bool) -> None:
+    """Check ANSWER to the printed problem CODE, or against --expected.
 
     Exit status: 0 correct, 1 incorrect, 2 invalid (unreadable), 3 undecided.
 
     \b
     Examples:
+      calcdrill check TF00-8000-00M5 '2x e^(x^2)'
       calcdrill check --expected '2*x*exp(x^2)' '2x e^(x^2)'
       calcdrill check --expected 'x^x*(ln(x)+1)' 'x^x(ln x + 1)' --assume x=positive
       calcdrill check --expected '[[2,0],[2*x*sqrt(y), x^2/(2*sqrt(y))]]' --kind matrix --vars x,y \\
           --assume y=positive '[[2, 0], [2x√y, x²/(2√y)]]'
     """
     if expected is None:
-        raise click.UsageError("give the correct answer with --expected E "
-                               "(checking a printed problem by its code comes with the banks)")
-    if len(args) != 1:
-        raise click.UsageError("give exactly one ANSWER (quote it if it contains spaces)")
-    try:
-        verdict = check(expected, args[0], kind=kind, variables=variables,
-                        assume=_parse_assume(assume), tolerance=tolerance)
-    except ReadError as err:
-        raise click.BadParameter(err.message, param_hint="--expected") from None
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
+        if len(args) != 2:
+            raise click.UsageError("give a problem CODE and an ANSWER, or --expected E and "
+                                   "an ANSWER (quote answers that contain spaces)")
+        code, answer = args
+        try:
+            banks = shipped_banks() + [find_bank(p) for p in bank_paths]
+            instance = instance_from_code(code, banks)
+        except (CodeError, BankError, LookupError) as err:
+            raise click.ClickException(str(err)) from None
+        verdict = instance.grade(answer)
+    else:
+        if len(args) != 1:
+            raise click.UsageError("give exactly one ANSWER (quote it if it contains spaces)")
+        try:
+            verdict = check(expected, args[0], kind=kind, variables=variables,
+                            assume=_parse_assume(assume), tolerance=tolerance)
+        except ReadError as err:
+            raise click.BadParameter(err.message, param_hint="--expected") from None
+        except ValueError as err:
+            raise click.UsageError(str(err)) from None
     if as_json:
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
     else:
@@ -75,6 +95,80 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
             click.echo(f"read as: {verdict.interpreted}")
         click.echo(verdict.feedback)
     sys.exit(EXIT_CODES[verdict.status])
+
+
+@cli.group("banks")
+def banks_group() -> None:
+    """List, validate and preview problem banks."""
+
+
+@banks_group.command("list")
+@click.option("--bank", "bank_paths", multiple=True, metavar="PATH",
+              help="Also list this bank file.")
+def banks_list(bank_paths: tuple[str, ...]) -> None:
+    """Families of the shipped banks: what they cover, difficulty, distinct instances."""
+    try:
+        banks = shipped_banks() + [find_bank(p) for p in bank_paths]
+    except (BankError, LookupError) as err:
+        raise click.ClickException(str(err)) from None
+    covered: set[str] = set()
+    click.echo(f"{'bank/family':40} {'covers':34} {'diff':>4} {'instances':>10}")
+    for bank in banks:
+        for family in bank.families:
+            count, exact = distinct_count(family)
+            shown = f"{count:,}" if exact else f"≤{count:,}"
+            click.echo(f"{bank.id + '/' + family.id:40} {', '.join(family.covers):34} "
+                       f"{family.difficulty:>4} {shown:>10}")
+            covered.update(family.covers)
+    missing = [c for c in CATALOGUE if c not in covered]
+    click.echo(f"\ncatalogue: {len(CATALOGUE) - len(missing)} of {len(CATALOGUE)} ids covered"
+               + (f"; missing: {', '.join(missing)}" if missing else ""))
+
+
+@banks_group.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--seeds", default=10, show_default=True, help="Random instances tried per family.")
+@click.option("--deep", is_flag=True, help="Also confirm every answer key independently.")
+def banks_validate(paths: tuple[str, ...], seeds: int, deep: bool) -> None:
+    """Check bank files; exit 1 with file:line messages when one is not usable."""
+    failed = False
+    for path in paths:
+        errors = validate_bank_file(path, seeds=seeds, deep=deep)
+        for error in errors:
+            click.echo(str(error), err=True)
+        if errors:
+            failed = True
+        else:
+            click.echo(f"{path}: ok")
+    if failed:
+        sys.exit(1)
+
+
+@banks_group.command("preview")
+@click.argument("family_id")
+@click.option("--bank", "bank_name", default=None, help="Bank id or path (default: search).")
+@click.option("--example", is_flag=True, help="The seed document's own exercise.")
+@click.option("--seed", default=1, show_default=True, help="Which instance.")
+def banks_preview(family_id: str, bank_name: str | None, example: bool, seed: int) -> None:
+    """Show one instance of a family: prompt, answer, solution, mistakes, code."""
+    try:
+        banks = [find_bank(bank_name)] if bank_name else shipped_banks()
+        matches = [(b, f) for b in banks for f in b.families if f.id == family_id]
+        if not matches:
+            raise click.ClickException(f"no family {family_id!r}; see `calcdrill banks list`")
+        bank, family = matches[0]
+        instance = example_instance(bank, family) if example else make_instance(bank, family, seed)
+    except (BankError, LookupError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{bank.id}/{family.id}  code {instance.code}  ({family.title})")
+    click.echo(f"problem : {instance.prompt}")
+    click.echo(f"answer  : {instance.answer}   [{instance.kind}]")
+    click.echo(f"latex   : {instance.answer_latex}")
+    click.echo("solution:")
+    for step in instance.solution:
+        click.echo(f"  - {step}")
+    for mistake in instance.mistakes:
+        click.echo(f"mistake : {mistake.name}: {mistake.answer}")
 
 
 @cli.command("demo")

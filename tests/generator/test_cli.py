@@ -51,10 +51,10 @@ class TestCheckCommand:
         assert result.exit_code == 2
         assert "write NAME=ASSUMPTION, e.g. x=positive" in result.output
 
-    def test_missing_expected(self, runner):
+    def test_code_without_answer(self, runner):
         result = runner.invoke(cli, ["check", "2x"])
         assert result.exit_code == 2
-        assert "give the correct answer with --expected E" in result.output
+        assert "give a problem CODE and an ANSWER, or --expected E and an ANSWER" in result.output
 
 
 def test_demo_grades_the_sample(runner):

@@ -1,0 +1,25 @@
+"""Errors of the generator: a bank that cannot be used, a code that matches nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.errors import CalcdrillError
+
+__all__ = ["BankError"]
+
+
+class BankError(CalcdrillError, ValueError):
+    """A problem in a bank file, reported as ``file:line: message``.
+
+    Attributes:
+        reason: what is wrong and what was expected.
+        path: the bank file.
+        line: 1-based line of the problem.
+    """
+
+    def __init__(self, reason: str, path: Path | str, line: int) -> None:
+        self.reason = reason
+        self.path = Path(path)
+        self.line = line
+        super().__init__(f"{self.path}:{line}: {reason}")

@@ -1,0 +1,364 @@
+"""Problem instances: a family plus a seed gives one problem, its answer, key and code.
+
+Everything about an instance is determined by (bank, family, bank version, seed): the
+parameters are drawn from ``random.Random`` seeded with those four, so a printed code is
+enough to regenerate the problem anywhere.  Seed 0 is the family's pinned ``example``:
+the exercise exactly as the source documents state it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+import sympy
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator.bank import Bank, Family
+from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_code, verify_code
+from generator.derive import DeriveError, Scope, compute, constraint_holds, make_symbols, \
+    read_expression
+from generator.errors import BankError
+from generator.mathtext import answer_text, latex
+from grader import Mistake, check
+
+__all__ = ["Instance", "distinct_count", "example_instance", "instance_from_code",
+           "make_instance", "seed_for"]
+
+#: Draws tried before a family's constraints are declared impossible to meet.
+MAX_ATTEMPTS = 200
+#: Largest parameter space enumerated exactly when counting distinct instances.
+MAX_ENUMERATED = 200_000
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One generated problem: what to print, what to accept, and how to explain it.
+
+    ``answer`` and each mistake's answer are in the grader's input syntax; ``prompt`` and
+    ``solution`` steps are text with inline LaTeX between ``$`` signs.
+    """
+
+    code: str
+    bank: str
+    bank_title: str
+    version: int
+    family: str
+    family_title: str
+    seed: int
+    covers: tuple[str, ...]
+    difficulty: int
+    prompt: str
+    kind: str
+    answer: str
+    answer_latex: str
+    variables: tuple[str, ...]
+    assume: dict[str, str]
+    tolerance: float | None
+    solution: tuple[str, ...]
+    mistakes: tuple[Mistake, ...]
+    params: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def grade(self, answer: str):
+        """Grade a student's answer to this instance (see :func:`grader.check`)."""
+        return check(self.answer, answer, kind=self.kind, variables=self.variables,
+                     assume=self.assume, tolerance=self.tolerance, mistakes=self.mistakes)
+
+
+def seed_for(*parts: object) -> int:
+    """A seed in 1..MAX_SEED derived from ``parts`` (class seed, student, problem number)."""
+    return random.Random(":".join(map(str, parts))).randint(1, MAX_SEED)
+
+
+# -- parameters ---------------------------------------------------------------------------
+
+def _domain(name: str, spec: dict, family: Family) -> list:
+    scope = Scope(make_symbols(family.variables, family.assume), {})
+    if "range" in spec:
+        low, high = (sympy.Rational(str(v)) for v in spec["range"])
+        step = sympy.Rational(str(spec.get("step", 1)))
+        if high < low:
+            raise DeriveError(f"parameter {name}: the range is empty ({low} > {high})")
+        count = int((high - low) / step) + 1
+        if count > 10_000:
+            raise DeriveError(f"parameter {name}: {count} values; at most 10000")
+        values = [low + k * step for k in range(count)]
+    else:
+        values = [read_expression(v, scope) for v in spec["choice"]]
+    excluded = [read_expression(v, scope) for v in spec.get("not", [])]
+    values = [v for v in values if not any(sympy.simplify(v - e) == 0 for e in excluded)]
+    if not values:
+        raise DeriveError(f"parameter {name}: every value is excluded")
+    return values
+
+
+_DOMAINS: dict[int, dict[str, list]] = {}
+
+
+def _domains(family: Family) -> dict[str, list]:
+    key = id(family)
+    if key not in _DOMAINS:
+        domains = {}
+        for name, spec in family.params.items():
+            try:
+                domains[name] = _domain(name, spec, family)
+            except DeriveError as err:
+                raise _bank_error(family, f"params.{name}", str(err)) from None
+        _DOMAINS[key] = domains
+    return _DOMAINS[key]
+
+
+def _names(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+def _split_constraints(family: Family) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Constraints on parameters alone are tested before any value is computed."""
+    on_params, on_values = [], []
+    for k, text in enumerate(family.require):
+        (on_values if _names(text) & set(family.values) else on_params).append((k, text))
+    return on_params, on_values
+
+
+# -- generation ---------------------------------------------------------------------------
+
+def _bank_error(family: Family, key: str, reason: str) -> BankError:
+    line = family.lines.get(key, family.line)
+    return BankError(f"family {family.id}: {reason}", family.path, line)
+
+
+def _example_params(family: Family) -> dict[str, Any]:
+    scope = Scope(make_symbols(family.variables, family.assume), {})
+    unknown = set(family.example or {}) - set(family.params)
+    if unknown:
+        raise _bank_error(family, "example", f"example sets {', '.join(sorted(unknown))}, "
+                          "which are not parameters")
+    missing = set(family.params) - set(family.example or {})
+    if missing:
+        raise _bank_error(family, "example", f"example must set {', '.join(sorted(missing))}")
+    try:
+        return {k: read_expression(v, scope) for k, v in family.example.items()}
+    except DeriveError as err:
+        raise _bank_error(family, "example", str(err)) from None
+
+
+def _draw(family: Family, rng: random.Random) -> dict[str, Any]:
+    return {name: rng.choice(values) for name, values in _domains(family).items()}
+
+
+def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
+    scope = Scope(make_symbols(family.variables, family.assume), dict(params))
+    for name, spec in family.values.items():
+        try:
+            scope.values[name] = compute(spec, scope)
+        except DeriveError as err:
+            raise _bank_error(family, f"values.{name}", f"value {name}: {err}") from None
+        except (ValueError, TypeError, ZeroDivisionError, sympy.SympifyError) as err:
+            raise _bank_error(family, f"values.{name}",
+                              f"value {name} cannot be computed: {err}") from None
+    return scope
+
+
+def _holds(family: Family, constraints, scope: Scope) -> bool:
+    for k, text in constraints:
+        try:
+            if not constraint_holds(text, scope):
+                return False
+        except DeriveError as err:
+            raise _bank_error(family, f"require.{k}", str(err)) from None
+    return True
+
+
+def _answer_value(family: Family, scope: Scope) -> Any:
+    if family.answer_value in scope.values:
+        return scope.values[family.answer_value]
+    try:
+        return compute(family.answer_value, scope)
+    except DeriveError as err:
+        raise _bank_error(family, "answer", f"answer: {err}") from None
+
+
+def _degenerate(value: Any) -> bool:
+    """An answer that is undefined (division by zero, infinity) is not a problem to set."""
+    if isinstance(value, str):
+        return False
+    items = list(value) if isinstance(value, (list, tuple, sympy.MatrixBase)) else [value]
+    for item in items:
+        if isinstance(item, (list, tuple, sympy.MatrixBase)):
+            if _degenerate(item):
+                return True
+        elif isinstance(item, sympy.Basic) and item.has(sympy.zoo, sympy.nan, sympy.oo,
+                                                        -sympy.oo):
+            return True
+    return False
+
+
+def make_instance(bank: Bank, family: Family, seed: int) -> Instance:
+    """The instance of ``family`` for ``seed`` (0 is the pinned example).
+
+    Raises:
+        BankError: when the family cannot produce a problem (bad expression, a
+            constraint no draw meets, an undefined answer), with its file and line.
+    """
+    use_example = seed == 0 and family.example is not None
+    rng = random.Random(f"{bank.id}:{family.id}:{bank.version}:{seed}")
+    on_params, on_values = _split_constraints(family)
+    for _ in range(1 if use_example else MAX_ATTEMPTS):
+        params = _example_params(family) if use_example else _draw(family, rng)
+        scope = Scope(make_symbols(family.variables, family.assume), dict(params))
+        if not _holds(family, on_params, scope):
+            continue
+        scope = _compute_values(family, params)
+        if not _holds(family, on_values, scope):
+            continue
+        value = _answer_value(family, scope)
+        if _degenerate(value):
+            continue
+        return _build(bank, family, seed, params, scope, value)
+    if use_example:
+        raise _bank_error(family, "example", "the example does not meet the family's "
+                          "constraints, or its answer is undefined")
+    raise _bank_error(family, "require", f"no parameters meeting the constraints were found "
+                      f"in {MAX_ATTEMPTS} draws; widen the ranges or relax the constraints")
+
+
+def example_instance(bank: Bank, family: Family) -> Instance:
+    """The family's pinned example: the seed document's own exercise."""
+    if family.example is None:
+        raise _bank_error(family, "example", "this family has no pinned example")
+    return make_instance(bank, family, 0)
+
+
+@lru_cache(maxsize=256)
+def _template(source: str) -> jinja2.Template:
+    return _ENVIRONMENT.from_string(source)
+
+
+class _Shown:
+    """A value as templates see it: prints as LaTeX; ``|text`` gives the typed form."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return latex(self.value)
+
+
+def _as_text(shown: Any) -> str:
+    value = shown.value if isinstance(shown, _Shown) else shown
+    if isinstance(value, sympy.MatrixBase):
+        return answer_text(value, "vector" if 1 in value.shape else "matrix")
+    if isinstance(value, (list, tuple)):
+        return answer_text(value, "set")
+    return answer_text(value, "label" if isinstance(value, str) else "expression")
+
+
+def _as_latex(shown: Any) -> str:
+    return str(shown) if isinstance(shown, _Shown) else latex(shown)
+
+
+def _as_decimal(shown: Any, digits: int = 4) -> str:
+    value = shown.value if isinstance(shown, _Shown) else shown
+    return format(float(sympy.N(value, 30)), f".{int(digits)}g")
+
+
+# Bank files are untrusted: their templates run in Jinja's sandbox.
+_ENVIRONMENT = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+_ENVIRONMENT.filters.update(text=_as_text, latex=_as_latex, decimal=_as_decimal)
+
+
+def _render(family: Family, key: str, source: str, context: dict[str, Any]) -> str:
+    try:
+        return _template(source).render(context).strip()
+    except jinja2.TemplateError as err:
+        raise _bank_error(family, key, f"template: {err}") from None
+
+
+def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope: Scope,
+           value: Any) -> Instance:
+    context = {name: _Shown(v) for name, v in {**scope.values}.items()}
+    prompt = _render(family, "prompt", family.prompt, context)
+    solution = tuple(_render(family, f"solution.{k}", step, context)
+                     for k, step in enumerate(family.solution))
+    variables = family.answer_variables if family.answer_variables is not None \
+        else family.variables
+    try:
+        answer = answer_text(value, family.answer_kind)
+    except ValueError as err:
+        raise _bank_error(family, "answer", f"answer: {err}") from None
+    mistakes = []
+    for k, spec in enumerate(family.mistakes):
+        try:
+            wrong = scope.values[spec.answer] if spec.answer in scope.values \
+                else compute(spec.answer, scope)
+            wrong_text = answer_text(wrong, family.answer_kind)
+        except (DeriveError, ValueError) as err:
+            raise _bank_error(family, f"mistakes.{k}", f"mistake {spec.name}: {err}") from None
+        feedback = _render(family, f"mistakes.{k}", spec.feedback, context)
+        # A mistake that gives the right answer for these parameters (a transposed
+        # symmetric matrix) cannot be told apart from it, so it is not listed.
+        if check(answer, wrong_text, kind=family.answer_kind, variables=variables,
+                 assume=family.assume, tolerance=family.tolerance).status != "correct":
+            mistakes.append(Mistake(wrong_text, feedback, spec.name))
+    code = encode_code(bank_id=bank.id, family_id=family.id, family_index=family.index,
+                       version=bank.version, seed=seed)
+    return Instance(
+        code=code, bank=bank.id, bank_title=bank.title, version=bank.version,
+        family=family.id, family_title=family.title, seed=seed, covers=family.covers,
+        difficulty=family.difficulty, prompt=prompt, kind=family.answer_kind, answer=answer,
+        answer_latex=latex(value), variables=tuple(variables), assume=dict(family.assume),
+        tolerance=family.tolerance, solution=solution, mistakes=tuple(mistakes),
+        params={k: answer_text(v, "expression") for k, v in params.items()},
+        values=dict(scope.values))
+
+
+def distinct_count(family: Family) -> tuple[int, bool]:
+    """How many different parameter sets the family can draw: (count, exact?).
+
+    Parameter-only constraints are applied exactly; constraints on computed values are
+    not (the count is then an upper bound, reported as not exact).
+    """
+    domains = _domains(family)
+    on_params, on_values = _split_constraints(family)
+    total = 1
+    for values in domains.values():
+        total *= len(values)
+    if total > MAX_ENUMERATED or not on_params:
+        return total, not on_values and total <= MAX_ENUMERATED
+    symbols = make_symbols(family.variables, family.assume)
+    names = list(domains)
+    count = 0
+    for combination in itertools.product(*domains.values()):
+        scope = Scope(symbols, dict(zip(names, combination)))
+        count += _holds(family, on_params, scope)
+    return count, not on_values
+
+
+def instance_from_code(code: str, banks: list[Bank]) -> Instance:
+    """Regenerate the instance a printed code stands for, from ``banks`` alone.
+
+    Raises:
+        CodeError: for a mistyped code (wrong length, bad character, checksum) or one
+            that belongs to no bank given, with a message saying which.
+    """
+    parts = decode_code(code)
+    candidates = [b for b in banks if bank_tag(b.id) == parts.bank_tag]
+    if not candidates:
+        raise CodeError(f"{code} belongs to no known bank; check the code, or name the "
+                        "bank file with --bank")
+    for bank in candidates:
+        if parts.family_index < len(bank.families):
+            family = bank.families[parts.family_index]
+            if verify_code(parts, bank.id, family.id):
+                if parts.version != bank.version:
+                    raise CodeError(f"{code} was printed from version {parts.version} of bank "
+                                    f"{bank.id!r}, which is now at version {bank.version}")
+                return make_instance(bank, family, parts.seed)
+    raise CodeError(f"{code} is not a valid code (its check characters do not match); "
+                    "check it for a typo")

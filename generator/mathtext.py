@@ -1,0 +1,117 @@
+"""Write computed values out: in the grader's input syntax, and in LaTeX.
+
+The answer key stores answers in the syntax students type (so the grader reads the key
+with the same reader as the answers), and documents show them in LaTeX.
+
+>>> import sympy
+>>> x = sympy.Symbol("x", positive=True)
+>>> answer_text(x**x * (sympy.log(x) + 1), "expression")
+'x^x*(ln(x) + 1)'
+>>> answer_text(sympy.Matrix([[2, 0], [2*x, x**2/2]]), "matrix")
+'[[2, 0], [2*x, x^2/2]]'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+__all__ = ["answer_text", "latex", "to_list"]
+
+
+class _AnswerPrinter(StrPrinter):
+    """SymPy's string printer, speaking the grader's dialect (ln, e, i, abs, heaviside)."""
+
+    def _print_Exp1(self, expr) -> str:
+        return "e"
+
+    def _print_ImaginaryUnit(self, expr) -> str:
+        return "i"
+
+    def _print_log(self, expr) -> str:
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Heaviside(self, expr) -> str:
+        return f"heaviside({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Float(self, expr) -> str:
+        text = format(float(expr), ".15g")
+        return text if "e" not in text else format(sympy.Rational(str(expr)), "")
+
+    def _print_Piecewise(self, expr) -> str:
+        raise ValueError("piecewise answers cannot be written in the grader's syntax; "
+                         "use heaviside, max or abs")
+
+
+_PRINTER = _AnswerPrinter()
+
+
+def to_list(value: Any) -> list:
+    """The entries of a vector (a list, tuple or single-row/column matrix)."""
+    if isinstance(value, sympy.MatrixBase):
+        if 1 not in value.shape:
+            raise ValueError(f"a vector is expected, not a {value.shape[0]}×{value.shape[1]} matrix")
+        return list(value)
+    if isinstance(value, (list, tuple, sympy.Tuple)):
+        return list(value)
+    raise ValueError(f"a vector is expected, not {value!r}")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (sympy.Basic, int, float)):
+        raise ValueError(f"a single expression is expected, not {value!r}")
+    # "^" rather than "**": the key reads like what students type, and feedback quotes it.
+    return _PRINTER.doprint(sympy.sympify(value)).replace("**", "^")
+
+
+def answer_text(value: Any, kind: str) -> str:
+    """``value`` written as a student would type it, for an answer of ``kind``."""
+    if kind == "label":
+        if not isinstance(value, str):
+            raise ValueError(f"a label answer must be text, not {value!r}")
+        return value
+    if kind in ("expression", "number"):
+        return _scalar(value)
+    if kind == "vector":
+        return "[" + ", ".join(_scalar(v) for v in to_list(value)) + "]"
+    if kind == "point":
+        return "(" + ", ".join(_scalar(v) for v in to_list(value)) + ")"
+    if kind == "matrix":
+        matrix = sympy.Matrix(value)
+        rows = ("[" + ", ".join(_scalar(v) for v in matrix.row(i)) + "]"
+                for i in range(matrix.rows))
+        return "[" + ", ".join(rows) + "]"
+    if kind == "set":
+        items = value if isinstance(value, (list, tuple, set, sympy.FiniteSet)) else [value]
+        parts = []
+        for item in items:
+            if isinstance(item, (list, tuple, sympy.Tuple, sympy.MatrixBase)):
+                parts.append("(" + ", ".join(_scalar(v) for v in to_list(item)) + ")")
+            else:
+                parts.append(_scalar(item))
+        return "{" + ", ".join(parts) + "}"
+    raise ValueError(f"unknown answer kind {kind!r}")
+
+
+def latex(value: Any) -> str:
+    """LaTeX for a computed value: expressions, matrices (bracketed), lists, labels."""
+    if isinstance(value, str):
+        return f"\\text{{{value}}}"
+    if isinstance(value, sympy.MatrixBase):
+        rows = " \\\\ ".join(" & ".join(latex(v) for v in value.row(i))
+                             for i in range(value.rows))
+        return f"\\begin{{bmatrix}} {rows} \\end{{bmatrix}}"
+    if isinstance(value, (list, tuple, sympy.Tuple)):
+        return "\\left(" + ", ".join(latex(v) for v in value) + "\\right)"
+    return sympy.latex(sympy.sympify(value), ln_notation=True)

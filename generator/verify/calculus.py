@@ -1,0 +1,5 @@
+"""Verifiers: calculus."""
+
+from __future__ import annotations
+
+from generator.verify import register  # noqa: F401

@@ -1,0 +1,5 @@
+"""Verifiers: optimization."""
+
+from __future__ import annotations
+
+from generator.verify import register  # noqa: F401
