@@ -196,6 +196,8 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.lines: dict[tuple, int] = {}
+        #: The first key written twice in one mapping (YAML keeps only the last).
+        self.duplicate: tuple[str, int] | None = None
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError:
@@ -206,7 +208,11 @@ class _Lines:
     def _walk(self, node, path: tuple) -> None:
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
+            seen = set()
             for key, value in node.value:
+                if key.value in seen and self.duplicate is None:
+                    self.duplicate = (key.value, key.start_mark.line + 1)
+                seen.add(key.value)
                 sub = path + (key.value,)
                 self.lines[sub] = key.start_mark.line + 1
                 self._walk(value, sub)
@@ -238,11 +244,18 @@ def read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise BankError(f"not valid YAML: {problem}", path, line) from None
     lines = _Lines(text)
+    if lines.duplicate is not None:
+        key, line = lines.duplicate
+        raise BankError(f"key {key!r} is written twice here; only one would be kept", path, line)
     errors = sorted(jsonschema.Draft7Validator(SCHEMA).iter_errors(data),
                     key=lambda e: lines.line(e.absolute_path))
     if errors:
         first = errors[0]
-        raise BankError(_schema_message(first), path, lines.line(first.absolute_path))
+        where = list(first.absolute_path)
+        if first.validator == "additionalProperties":
+            extra = re.findall(r"'([^']+)'", first.message)
+            where += extra[:1]  # point at the unknown key itself
+        raise BankError(_schema_message(first), path, lines.line(where))
     families = []
     ids = set()
     for index, raw in enumerate(data["families"]):

@@ -18,6 +18,12 @@ from grader import KINDS, ReadError, check
 EXIT_CODES = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 3}
 
 
+class UnreadableInput(click.ClickException):
+    """Input that cannot be used (a mistyped code): exit 2, like an unreadable answer."""
+
+    exit_code = 2
+
+
 @click.group()
 @click.version_option(package_name="calcdrill")
 def cli() -> None:
@@ -74,7 +80,9 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
         try:
             banks = shipped_banks() + [find_bank(p) for p in bank_paths]
             instance = instance_from_code(code, banks)
-        except (CodeError, BankError, LookupError) as err:
+        except CodeError as err:
+            raise UnreadableInput(str(err)) from None
+        except (BankError, LookupError) as err:
             raise click.ClickException(str(err)) from None
         verdict = instance.grade(answer)
     else:

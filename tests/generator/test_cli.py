@@ -64,3 +64,51 @@ def test_demo_grades_the_sample(runner):
     assert result.output.count("verdict: correct") >= 5
     assert "Chain rule forgotten" in result.output
     assert "transpose" in result.output
+
+
+class TestBanksCommands:
+    def test_list(self, runner):
+        result = runner.invoke(cli, ["banks", "list"])
+        assert result.exit_code == 0
+        assert "derivatives/chain-exp" in result.output
+        assert "catalogue:" in result.output
+
+    def test_validate_ok(self, runner):
+        from generator.bank import shipped_banks
+        path = str(shipped_banks()[0].path)
+        result = runner.invoke(cli, ["banks", "validate", path])
+        assert (result.exit_code, result.output.strip()) == (0, f"{path}: ok")
+
+    def test_validate_broken(self, runner, tmp_path):
+        path = tmp_path / "broken.yaml"
+        path.write_text("bank: broken\ntitle: x\nversion: 1\nfamilies: []\n", "utf-8")
+        result = runner.invoke(cli, ["banks", "validate", str(path)])
+        assert result.exit_code == 1
+        assert f"{path}:4: families: [] should be non-empty" in result.output
+
+    def test_preview_example(self, runner):
+        result = runner.invoke(cli, ["banks", "preview", "chain-exp", "--example"])
+        assert result.exit_code == 0
+        assert "answer  : 2*x*exp(x^2)" in result.output
+
+
+class TestCheckByCode:
+    def code(self):
+        from generator.bank import shipped_banks
+        from generator.instance import make_instance
+        bank = shipped_banks()[0]
+        return make_instance(bank, bank.family("chain-exp"), 0).code
+
+    def test_right_and_wrong(self, runner):
+        code = self.code()
+        assert runner.invoke(cli, ["check", code, "2x e^(x^2)"]).exit_code == 0
+        wrong = runner.invoke(cli, ["check", code, "e^(x^2)"])
+        assert wrong.exit_code == 1
+        assert "You differentiated only the outer function" in wrong.output
+
+    def test_mistyped_code(self, runner):
+        code = self.code()
+        bad = code[:-1] + ("A" if code[-1] != "A" else "B")
+        result = runner.invoke(cli, ["check", bad, "2x"])
+        assert result.exit_code == 2
+        assert "is not a valid code (its check characters do not match)" in result.output
