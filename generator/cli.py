@@ -8,6 +8,7 @@ import sys
 import click
 
 from generator.bank import find_bank, shipped_banks
+from generator.roster import RosterError, Student, read_roster
 from generator.catalogue import CATALOGUE
 from generator.codes import CodeError
 from generator.errors import BankError
@@ -177,6 +178,58 @@ def banks_preview(family_id: str, bank_name: str | None, example: bool, seed: in
         click.echo(f"  - {step}")
     for mistake in instance.mistakes:
         click.echo(f"mistake : {mistake.name}: {mistake.answer}")
+
+
+@cli.command("generate")
+@click.option("--bank", "bank_names", multiple=True, required=True, metavar="NAME_OR_PATH",
+              help="A shipped bank id or a bank file; repeat for several.")
+@click.option("--problems", default=10, show_default=True, type=click.IntRange(1, 60),
+              help="Problems per worksheet.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False),
+              help="CSV with student_id,name (more columns are kept).")
+@click.option("--copies", type=click.IntRange(1, 2000),
+              help="Without a roster: this many numbered versions.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**31),
+              help="The class seed: same seed, same worksheets.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--title", default="Calculus for machine learning", show_default=True)
+@click.option("--course", default="", help="Course name for the header.")
+@click.option("--date", "date_", default="", help="Date printed on the worksheets.")
+@click.option("--difficulty", default="", metavar="1,2,3",
+              help="Only families of these difficulties.")
+@click.option("--family", "family_ids", multiple=True, metavar="ID",
+              help="Use these families, in this order (repeat).")
+@click.option("--shuffle", is_flag=True, help="A different problem order for each student.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf",
+              show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes to use (default: one per core).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def generate_command(bank_names, problems, roster, copies, seed, out, title, course, date_,
+                     difficulty, family_ids, shuffle, fmt, workers, quiet) -> None:
+    """One worksheet version per student, an answer key, solutions and a manifest."""
+    from generator.classroom import generate_class
+    from generator.render import DocumentInfo
+
+    if bool(roster) == bool(copies):
+        raise click.UsageError("give either --roster ROSTER.csv or --copies N")
+    try:
+        banks = [find_bank(name) for name in bank_names]
+        students = read_roster(roster) if roster else [
+            Student(f"v{k:03d}", f"Version {k}") for k in range(1, copies + 1)]
+        levels = [int(d) for d in difficulty.split(",") if d.strip()] if difficulty else None
+        result = generate_class(banks, students, problems=problems, seed=seed, out=out,
+                                info=DocumentInfo(title, course, date_), fmt=fmt,
+                                difficulty=levels, family_ids=family_ids, shuffle=shuffle,
+                                workers=workers, progress=not quiet)
+    except (BankError, RosterError, LookupError) as err:
+        raise click.ClickException(str(err)) from None
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"{len(result.worksheets)} worksheets in {result.out / 'worksheets'}")
+    click.echo(f"answer key: {result.answer_key}")
+    click.echo(f"solutions : {result.solutions}")
+    click.echo(f"manifest  : {result.manifest}")
 
 
 @cli.command("demo")

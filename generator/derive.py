@@ -20,16 +20,12 @@ from typing import Any, Callable
 
 import sympy
 
-from generator import solvers
+from generator.errors import DeriveError
 from grader.errors import ReadError
 from grader.parse import parse
 from grader.symbolic import to_sympy
 
 __all__ = ["DeriveError", "OPERATIONS", "Scope", "compute", "constraint_holds", "read_expression"]
-
-
-class DeriveError(ValueError):
-    """A value that cannot be computed; the caller adds the file and line."""
 
 
 @dataclass
@@ -166,6 +162,9 @@ def _op_classify(args, scope):
 
 
 def _op_solver(args, scope):
+    # Imported here: solver modules may import this module (for DeriveError, Scope).
+    from generator import solvers
+
     if not isinstance(args, dict) or "name" not in args:
         raise DeriveError("solver takes {name: NAME, args: {...}}")
     name = args["name"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from grader.errors import CalcdrillError
 
-__all__ = ["BankError"]
+__all__ = ["BankError", "DeriveError"]
 
 
 class BankError(CalcdrillError, ValueError):
@@ -23,3 +23,7 @@ class BankError(CalcdrillError, ValueError):
         self.path = Path(path)
         self.line = line
         super().__init__(f"{self.path}:{line}: {reason}")
+
+
+class DeriveError(CalcdrillError, ValueError):
+    """A family value that cannot be computed; the caller adds the file and line."""
