@@ -133,6 +133,8 @@ def compare(expected: Node, answer: Node, domain: Domain, *, deadline: float | N
     >>> compare(parse("ln(x^2)", variables="x"), parse("2 ln x", variables="x"), d).hint
     'region:x>0'
     """
+    if expected == answer:  # the same tree (spans aside) is the same function
+        return Comparison("equal")
     deadline = time.monotonic() + 1.5 if deadline is None else deadline
     try:
         return _compare(expected, answer, domain, deadline)
@@ -223,18 +225,23 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
         a = _evaluate(answer, key, precision, deadline)
         if a is None:
             return False
-        e_value, e_max, e_min = e
-        a_value, a_max, a_min = a
+        e_value, e_max, e_min, e_cut = e
+        a_value, a_max, a_min, a_cut = a
         largest, smallest = max(e_max, a_max), min(e_min, a_min)
+        with mpmath.workprec(precision):
+            # Rounding costs at most about 2^(largest magnitude - precision) a step, so a
+            # larger difference is real whatever tiny terms remain unresolved.
+            if abs(e_value - a_value) > mpmath.ldexp(1, largest - precision + 32):
+                return False
         needed = 128 + max(0, largest - smallest)
         # Tiny values that shrink as precision grows are rounding noise (sin(pi)^2),
         # not quantities: once they do, the current precision already resolves every
         # genuine tiny term seen at the lower one.
         noise = previous is not None and smallest < previous[1] - (precision - previous[0]) // 2
         if needed <= precision or noise:
-            with mpmath.workprec(precision):
-                # Rounding costs at most about 2^(largest magnitude - precision) a step.
-                return bool(abs(e_value - a_value) <= mpmath.ldexp(1, largest - precision + 32))
+            if e_cut or a_cut:
+                raise TimeUp()  # equal as far as representable values go: undecided
+            return True
         if needed > MAX_PRECISION_BITS:
             raise TimeUp()
         previous = (precision, smallest)
@@ -264,7 +271,7 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
         tracker = MpTracker(deadline)
         try:
             value = evaluate_mp(node, {k: mpmath.mpf(v) for k, v in point}, tracker)
-            result = (value, tracker.max_mag, tracker.min_mag)
+            result = (value, tracker.max_mag, tracker.min_mag, tracker.truncated)
         except Undefined:
             result = None
     return result

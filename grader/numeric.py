@@ -32,7 +32,7 @@ MAX_MAGNITUDE_BITS = 1 << 15
 #: Largest binary exponent of a trigonometric argument: reducing sin(10^1000) modulo
 #: 2π needs thousands of digits of π.
 MAX_TRIG_ARGUMENT_BITS = 64
-_GROWING = {"exp", "sinh", "cosh", "sigmoid", "softplus", "sech", "csch"}
+_GROWING = {"exp", "sinh", "cosh", "softplus", "sech", "csch"}
 _PERIODIC = {"sin", "cos", "tan", "sec", "csc", "cot"}
 # Functions with zeros away from 0, whose result can be a cancelled zero.
 _CANCELLING = {"sin", "cos", "tan", "cot", "ln", "log2", "log10", "acos"}
@@ -112,6 +112,8 @@ class MpTracker:
     deadline: float = field(default_factory=lambda: time.monotonic() + 1.0)
     max_mag: int = -(1 << 62)
     min_mag: int = 1 << 62
+    #: A term too small to represent was dropped: equality can no longer be confirmed.
+    truncated: bool = False
 
     def see(self, value, reference: int | None = None):
         """Record ``value``; ``reference`` is the magnitude of what it was computed from
@@ -181,6 +183,17 @@ def _mp(node: Node, env, tracker: MpTracker):
             raise Undefined(f"{func} of a number too large")
         if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
             raise Undefined(f"{func} of a number too large")
+        if func == "sigmoid":
+            # Written out so the tracker sees e^-|z|: sigmoid(1000) is not 1.
+            z = args[0]
+            if abs(mpmath.re(z)) > MAX_MAGNITUDE_BITS * 0.69:
+                # e^-|z| is below 2^-MAX: drop it, and remember that something was dropped.
+                tracker.truncated = True
+                return see(mpmath.mpf(1) if mpmath.re(z) > 0 else mpmath.mpf(0))
+            if mpmath.re(z) >= 0:
+                return see(1 / (1 + see(mpmath.exp(-z))))
+            t = see(mpmath.exp(z))
+            return see(t / (1 + t))
         if func in _CANCELLING:
             return see(FUNCTIONS[func].mp(*args), max(_mag(args[0]), 1))
         return see(FUNCTIONS[func].mp(*args))
