@@ -233,12 +233,25 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
 
 
 @cli.command("demo")
-def demo_command() -> None:
-    """Grade a sample of answers typed the way students type them."""
-    from generator.demo import grade_sample
+@click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the sample class.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def demo_command(out: str, quiet: bool) -> None:
+    """Generate worksheets for a sample roster, then grade sample answers."""
+    from generator.classroom import generate_class
+    from generator.demo import SAMPLE_ROSTER, grade_sample
+    from generator.render import DocumentInfo
 
+    result = generate_class(shipped_banks(), read_roster(SAMPLE_ROSTER), problems=8, seed=2026,
+                            out=out, info=DocumentInfo("Sample worksheet", "Calculus for ML",
+                                                       ""), progress=not quiet)
+    click.echo(f"Worksheets: {len(result.worksheets)} PDFs in {result.out / 'worksheets'}")
+    click.echo(f"Answer key: {result.answer_key}")
+    click.echo(f"Solutions : {result.solutions}")
+    click.echo(f"Manifest  : {result.manifest}")
+    click.echo("")
+    click.echo("Grading sample answers, typed the way students type them:")
     for sample, verdict in grade_sample():
-        click.echo(f"{sample.question}")
-        click.echo(f"  answer : {sample.answer}")
-        click.echo(f"  verdict: {verdict.status} (score {verdict.score:g})")
-        click.echo(f"  {verdict.feedback}")
+        click.echo(f"  {sample.question}")
+        click.echo(f"    answer : {sample.answer}")
+        click.echo(f"    verdict: {verdict.status} (score {verdict.score:g}) - {verdict.feedback}")

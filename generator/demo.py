@@ -7,10 +7,14 @@ calcdrill reads and how it answers.  Each row is (question, expected, answer, op
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from grader import Mistake, Verdict, check
 
-__all__ = ["SAMPLE", "SampleAnswer", "grade_sample"]
+__all__ = ["SAMPLE", "SAMPLE_ROSTER", "SampleAnswer", "grade_sample"]
+
+#: The sample class of ``calcdrill demo``.
+SAMPLE_ROSTER = Path(__file__).resolve().parent.parent / "examples" / "roster.csv"
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def merge_pdfs(parts: Sequence[tuple[str, Path]], target: Path) -> None:
     for title, path in parts:
         start = len(writer.pages)
         writer.append(str(path))
-        writer.add_outline_item(title, start)
+        writer.add_outline_item(title=title, page_number=start)
     with open(target, "wb") as handle:
         writer.write(handle)
 

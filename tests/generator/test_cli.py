@@ -57,10 +57,13 @@ class TestCheckCommand:
         assert "give a problem CODE and an ANSWER, or --expected E and an ANSWER" in result.output
 
 
-def test_demo_grades_the_sample(runner):
-    """The main job grades the sample, right and wrong answers alike."""
-    result = runner.invoke(cli, ["demo"])
-    assert result.exit_code == 0
+@pytest.mark.slow
+def test_demo_makes_worksheets_and_grades(runner, tmp_path):
+    """The main job writes a class's PDFs and grades the sample, right and wrong alike."""
+    result = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "demo" / "worksheets").glob("*.pdf"))) == 6
+    assert (tmp_path / "demo" / "answer_key.pdf").stat().st_size > 1000
     assert result.output.count("verdict: correct") >= 5
     assert "Chain rule forgotten" in result.output
     assert "transpose" in result.output

@@ -1,0 +1,31 @@
+"""Typesetting: real math, on the baseline, cached, never crashing."""
+
+from generator.typeset import math_html, plain_html, typeset
+
+
+def test_formula_is_svg_with_baseline_alignment():
+    formula = typeset(r"\frac{x^{2}}{2 \sqrt{y}}")
+    assert formula.html.startswith("<svg class=\"math\"")
+    assert "vertical-align:-" in formula.html  # a fraction reaches below the baseline
+    assert formula.height > formula.depth > 0
+
+
+def test_same_formula_typeset_once():
+    typeset.cache_clear()
+    for _ in range(3):
+        typeset("e^{x^{2}}")
+    assert typeset.cache_info().hits == 2
+
+
+def test_text_is_escaped_and_math_typeset():
+    html = str(math_html("If <x> & $x^{2}$"))
+    assert html.startswith("If &lt;x&gt; &amp; <svg")
+
+
+def test_unrenderable_formula_falls_back_to_text():
+    formula = typeset(r"\frac{")
+    assert formula.fallback and "math-fallback" in formula.html
+
+
+def test_plain_baseline_keeps_source():
+    assert str(plain_html("$x^2$ <")) == '<span class="math-fallback">x^2</span> &lt;'
