@@ -121,13 +121,13 @@ def banks_list(bank_paths: tuple[str, ...]) -> None:
     except (BankError, LookupError) as err:
         raise click.ClickException(str(err)) from None
     covered: set[str] = set()
-    click.echo(f"{'bank/family':40} {'covers':34} {'diff':>4} {'instances':>10}")
+    click.echo(f"{'bank/family':50} {'covers':32} {'diff':>4} {'instances':>14}")
     for bank in banks:
         for family in bank.families:
-            count, exact = distinct_count(family)
-            shown = f"{count:,}" if exact else f"≤{count:,}"
-            click.echo(f"{bank.id + '/' + family.id:40} {', '.join(family.covers):34} "
-                       f"{family.difficulty:>4} {shown:>10}")
+            count, how = distinct_count(family)
+            shown = {"exact": "", "estimate": "~", "at most": "≤"}[how] + f"{count:,}"
+            click.echo(f"{bank.id + '/' + family.id:50} {', '.join(family.covers):32} "
+                       f"{family.difficulty:>4} {shown:>14}")
             covered.update(family.covers)
     missing = [c for c in CATALOGUE if c not in covered]
     click.echo(f"\ncatalogue: {len(CATALOGUE) - len(missing)} of {len(CATALOGUE)} ids covered"

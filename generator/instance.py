@@ -33,7 +33,7 @@ __all__ = ["Instance", "distinct_count", "example_instance", "instance_from_code
 #: Draws tried before a family's constraints are declared impossible to meet.
 MAX_ATTEMPTS = 200
 #: Largest parameter space enumerated exactly when counting distinct instances.
-MAX_ENUMERATED = 200_000
+MAX_ENUMERATED = 20_000
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,11 @@ def _domain(name: str, spec: dict, family: Family) -> list:
     else:
         values = [read_expression(v, scope) for v in spec["choice"]]
     excluded = [read_expression(v, scope) for v in spec.get("not", [])]
-    values = [v for v in values if not any(sympy.simplify(v - e) == 0 for e in excluded)]
+    def same(a, b) -> bool:
+        # Numbers compare exactly; only expressions need SymPy to decide.
+        return a == b if a.is_Number and b.is_Number else sympy.simplify(a - b) == 0
+
+    values = [v for v in values if not any(same(v, e) for e in excluded)]
     if not values:
         raise DeriveError(f"parameter {name}: every value is excluded")
     return values
@@ -318,26 +322,94 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         values=dict(scope.values))
 
 
-def distinct_count(family: Family) -> tuple[int, bool]:
-    """How many different parameter sets the family can draw: (count, exact?).
+def _fast_constraint(text: str, names: list[str]):
+    """A checker for a constraint on rational parameters, in exact Fractions.
 
-    Parameter-only constraints are applied exactly; constraints on computed values are
-    not (the count is then an upper bound, reported as not exact).
+    Counting instances tests a constraint on every parameter combination; SymPy would
+    take minutes for that.  Returns None when the constraint needs more than + - * / ^
+    of numbers (the caller then uses SymPy).
     """
+    from fractions import Fraction
+
+    from grader.parse import parse
+    from grader.tree import BinOp, Neg, Num, Var
+
+    for symbol, test in (("==", lambda a, b: a == b), ("!=", lambda a, b: a != b),
+                         ("<=", lambda a, b: a <= b), (">=", lambda a, b: a >= b),
+                         ("<", lambda a, b: a < b), (">", lambda a, b: a > b)):
+        if symbol in text:
+            left, right = text.split(symbol, 1)
+            break
+    else:
+        return None
+    try:
+        trees = [parse(side.strip(), variables=names, drop_label=False) for side in (left, right)]
+    except ValueError:
+        return None
+
+    def value(node, env):
+        if isinstance(node, Num):
+            return node.value
+        if isinstance(node, Var):
+            return env[node.name]
+        if isinstance(node, Neg):
+            return -value(node.arg, env)
+        if isinstance(node, BinOp):
+            a, b = value(node.left, env), value(node.right, env)
+            if node.op == "^":
+                if b.denominator != 1 or abs(b) > 64:
+                    raise TypeError
+                return a ** int(b)
+            return {"+": a + b, "-": a - b, "*": a * b}.get(node.op) if node.op != "/" else a / b
+        raise TypeError
+
+    def check(env) -> bool:
+        return test(value(trees[0], env), value(trees[1], env))
+
+    try:
+        check({n: Fraction(1, 3) for n in names})
+    except (TypeError, ZeroDivisionError, KeyError):
+        return None
+    return check
+
+
+def distinct_count(family: Family) -> tuple[int, str]:
+    """How many different parameter sets the family can draw, and how that is known.
+
+    Returns (count, how): ``"exact"``; ``"estimate"`` when the space is too large to
+    enumerate and the parameter constraints were tested on a sample; ``"at most"`` when
+    constraints on computed values also apply (they are not tested here).
+    """
+    from fractions import Fraction
+
     domains = _domains(family)
     on_params, on_values = _split_constraints(family)
+    bound = "at most" if on_values else "exact"
     total = 1
     for values in domains.values():
         total *= len(values)
-    if total > MAX_ENUMERATED or not on_params:
-        return total, not on_values and total <= MAX_ENUMERATED
-    symbols = make_symbols(family.variables, family.assume)
+    if not on_params:
+        return total, bound
     names = list(domains)
-    count = 0
-    for combination in itertools.product(*domains.values()):
-        scope = Scope(symbols, dict(zip(names, combination)))
-        count += _holds(family, on_params, scope)
-    return count, not on_values
+    numeric = all(v.is_Rational for values in domains.values() for v in values)
+    checkers = [_fast_constraint(text, names) for _, text in on_params] if numeric else [None]
+    symbols = make_symbols(family.variables, family.assume)
+
+    def holds(combination) -> bool:
+        if None not in checkers:
+            env = {n: Fraction(int(v.p), int(v.q)) for n, v in zip(names, combination)}
+            try:
+                return all(check(env) for check in checkers)
+            except ZeroDivisionError:
+                return False
+        return _holds(family, on_params, Scope(symbols, dict(zip(names, combination))))
+
+    if total <= (MAX_ENUMERATED if None not in checkers else 2_000):
+        return sum(holds(c) for c in itertools.product(*domains.values())), bound
+    rng = random.Random(f"count:{family.id}")
+    sample = 2_000
+    hits = sum(holds([rng.choice(values) for values in domains.values()]) for _ in range(sample))
+    return round(total * hits / sample), "at most" if on_values else "estimate"
 
 
 def instance_from_code(code: str, banks: list[Bank]) -> Instance:

@@ -124,8 +124,16 @@ def check(
     domain = Domain.of(variables, assume)
     if kind == "label":
         graded = grade_label(expected, answer)
+        mistake = ""
+        if graded.status == "incorrect":
+            for known in mistakes:
+                if grade_label(known.answer, answer).status == "correct":
+                    graded = Graded("incorrect", graded.score, known.feedback)
+                    mistake = known.name or known.answer
+                    break
         return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
-                       "" if graded.status == "invalid" else f"\\text{{{_escape(answer)}}}")
+                       "" if graded.status == "invalid" else f"\\text{{{_escape(answer)}}}",
+                       mistake)
     deadline = time.monotonic() + time_limit
     complex_ok = kind == "number"
     expected_tree = _read_expected(expected, variables, complex_ok)

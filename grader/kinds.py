@@ -7,6 +7,7 @@ and returns a :class:`Graded`.  Structured kinds grade entry by entry through
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -362,7 +363,8 @@ def grade_label(expected: str, answer: str) -> Graded:
     if right == len(want):
         return Graded("correct", 1.0, feedback.CORRECT)
     known = set(labels.known_labels()) | set(want)
-    unknown = [g for g in got if g not in known]
+    # A shape such as "5x4" is always a readable label, right or wrong.
+    unknown = [g for g in got if g not in known and not re.fullmatch(r"\d+x\d+", g)]
     if unknown and len(want) == 1:
         close = labels.suggestion(unknown[0])
         hint = f' Did you mean "{close}"?' if close else ""
