@@ -188,9 +188,13 @@ def _unary(function: Callable, name: str) -> Callable:
 
 
 def _pick(args, scope):
+    """Item ``index`` (0-based; a number or an expression of the parameters)."""
     items, index = _args(args, (2,), "pick")
-    values = _value(items, scope)
-    return list(values)[int(index)]
+    values = list(_value(items, scope))
+    position = _value(index, scope)
+    if not (position.is_Integer and 0 <= int(position) < len(values)):
+        raise DeriveError(f"pick: index {position} is not between 0 and {len(values) - 1}")
+    return values[int(position)]
 
 
 def _op_label(args, scope):

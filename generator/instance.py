@@ -102,11 +102,13 @@ def _domain(name: str, spec: dict, family: Family) -> list:
     return values
 
 
-_DOMAINS: dict[int, dict[str, list]] = {}
+_DOMAINS: dict[tuple, dict[str, list]] = {}
 
 
 def _domains(family: Family) -> dict[str, list]:
-    key = id(family)
+    # Keyed by content, not id(): a bank read again (validate, another file) must never
+    # see the parameter values of a family that happened to live at the same address.
+    key = (family.id, repr(family.params), family.variables, repr(sorted(family.assume.items())))
     if key not in _DOMAINS:
         domains = {}
         for name, spec in family.params.items():
@@ -282,6 +284,10 @@ def _render(family: Family, key: str, source: str, context: dict[str, Any]) -> s
         return _template(source).render(context).strip()
     except jinja2.TemplateError as err:
         raise _bank_error(family, key, f"template: {err}") from None
+    except (TypeError, ValueError, ArithmeticError) as err:
+        # e.g. {{ (n - 1)|text }}: arithmetic on displayed values is not supported.
+        raise _bank_error(family, key, f"template: {err}; compute the value under "
+                          "values: and show it by name") from None
 
 
 def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope: Scope,
@@ -306,9 +312,11 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
             raise _bank_error(family, f"mistakes.{k}", f"mistake {spec.name}: {err}") from None
         feedback = _render(family, f"mistakes.{k}", spec.feedback, context)
         # A mistake that gives the right answer for these parameters (a transposed
-        # symmetric matrix) cannot be told apart from it, so it is not listed.
-        if check(answer, wrong_text, kind=family.answer_kind, variables=variables,
-                 assume=family.assume, tolerance=family.tolerance).status != "correct":
+        # symmetric matrix) cannot be told apart from it, so it is not listed...
+        # ...nor is one that gives the same answer as a mistake already listed.
+        if all(check(other, wrong_text, kind=family.answer_kind, variables=variables,
+                     assume=family.assume, tolerance=family.tolerance).status != "correct"
+               for other in [answer] + [m.answer for m in mistakes]):
             mistakes.append(Mistake(wrong_text, feedback, spec.name))
     code = encode_code(bank_id=bank.id, family_id=family.id, family_index=family.index,
                        version=bank.version, seed=seed)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import sympy
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 __all__ = ["answer_text", "latex", "to_list"]
@@ -104,6 +105,17 @@ def answer_text(value: Any, kind: str) -> str:
     raise ValueError(f"unknown answer kind {kind!r}")
 
 
+class _LatexPrinter(LatexPrinter):
+    """SymPy's LaTeX, with the unit step written as students read it (not θ)."""
+
+    def _print_Heaviside(self, expr, exp=None):
+        text = f"\\operatorname{{step}}\\left({self._print(expr.args[0])}\\right)"
+        return f"{text}^{{{exp}}}" if exp else text
+
+
+_LATEX = _LatexPrinter({"ln_notation": True})
+
+
 def latex(value: Any) -> str:
     """LaTeX for a computed value: expressions, matrices (bracketed), lists, labels."""
     if isinstance(value, str):
@@ -114,4 +126,4 @@ def latex(value: Any) -> str:
         return f"\\begin{{bmatrix}} {rows} \\end{{bmatrix}}"
     if isinstance(value, (list, tuple, sympy.Tuple)):
         return "\\left(" + ", ".join(latex(v) for v in value) + "\\right)"
-    return sympy.latex(sympy.sympify(value), ln_notation=True)
+    return _LATEX.doprint(sympy.sympify(value))

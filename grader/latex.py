@@ -33,7 +33,7 @@ _NAMED = {
     "csc": "\\csc", "cot": "\\cot", "sinh": "\\sinh", "cosh": "\\cosh", "tanh": "\\tanh",
     "coth": "\\coth", "asin": "\\arcsin", "acos": "\\arccos", "atan": "\\arctan",
     "log2": "\\log_{2}", "log10": "\\log_{10}", "max": "\\max", "min": "\\min",
-    "sigmoid": "\\sigma", "heaviside": "H", "sign": "\\operatorname{sgn}",
+    "sigmoid": "\\sigma", "heaviside": "\\operatorname{step}", "sign": "\\operatorname{sgn}",
     "relu": "\\operatorname{ReLU}",
 }
 

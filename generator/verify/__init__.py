@@ -22,7 +22,7 @@ from generator.instance import Instance
 from generator.mathtext import answer_text, to_list
 from grader.numeric import MpTracker, Undefined, evaluate_mp
 from grader.parse import parse
-from grader.tree import Node
+from grader.tree import Matrix, Node, Tuple, Vector
 
 __all__ = ["VERIFIERS", "VerificationError", "numeric", "register", "sample_points",
            "verify_instance"]
@@ -37,6 +37,8 @@ class VerificationError(AssertionError):
 def register(name: str):
     """Register a verifier under ``name`` (the key a family writes under ``verify``)."""
     def decorate(function):
+        if name in VERIFIERS:
+            raise ValueError(f"two verifiers are named {name!r}")
         VERIFIERS[name] = function
         return function
     return decorate
@@ -83,8 +85,8 @@ def _value(instance: Instance, name: str) -> Any:
 
 def _answer_entries(instance: Instance) -> list:
     """The key's entries, read back from its text as the grader reads it."""
-    tree = parse(instance.answer, variables=instance.variables)
-    from grader.tree import Matrix, Tuple, Vector
+    tree = parse(instance.answer, variables=instance.variables,
+                 allow_complex="i" not in instance.variables)
     if isinstance(tree, Matrix):
         return [list(row) for row in tree.rows]
     if isinstance(tree, (Vector, Tuple)):

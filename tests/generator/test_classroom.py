@@ -86,7 +86,7 @@ def test_pages_render_and_are_not_blank(generated, tmp_path):
     for page in pages:
         image = Image.open(page).convert("L")
         dark = sum(1 for v in image.tobytes() if v < 128)
-        assert dark > 500, f"{page.name} looks blank"
+        assert dark > 100, f"{page.name} looks blank"
 
 
 def test_same_seed_same_class():
