@@ -13,7 +13,7 @@ import os
 import random
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -24,8 +24,8 @@ from generator.bank import Bank, Family, load_bank
 from generator.instance import make_instance, seed_for
 from generator.manifest import write_manifest
 from generator.render import (CSS_PATH, DocumentInfo, Version, answer_key_html,
-                              key_section_html, merge_pdfs, solutions_html, worksheet_html,
-                              write_pdf)
+                              key_section_html, merge_pdfs, solutions_html,
+                              stamp_page_numbers, worksheet_html, write_pdf)
 from generator.roster import Student
 
 __all__ = ["ClassResult", "choose_families", "generate_class", "make_version"]
@@ -133,11 +133,21 @@ def _student_job(student: Student, chosen_refs, seed: int, shuffle: bool, info: 
     return _StudentWork(version, str(key_section_html(version)))
 
 
-def _key_job(sections: list[str], info: DocumentInfo, target: str, fmt: str) -> str:
-    style = "calcdrill.css" if fmt == "html" else ""
-    _write(answer_key_html([Markup(s) for s in sections], info, stylesheet=style),
-           Path(target), fmt)
+def _key_part_job(sections: list[str], info: DocumentInfo, first: bool, total: int,
+                  target: str) -> str:
+    """One part of the answer key, as an unnumbered PDF."""
+    write_pdf(answer_key_html([Markup(s) for s in sections], info, first=first,
+                              versions_total=total), Path(target))
     return target
+
+
+def _warm_up() -> None:
+    """Import WeasyPrint and load the math font before the pool forks, so every worker
+    starts with them instead of loading them again."""
+    import weasyprint  # noqa: F401
+
+    from generator.typeset import typeset
+    typeset("x")
 
 
 def _write(html: str, target: Path, fmt: str) -> None:
@@ -155,8 +165,9 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     """Generate every student's worksheet, the answer key, the solutions and the manifest.
 
     Each worker makes a student's version, typesets it and writes the worksheet and that
-    student's part of the solutions; the parts are then joined (one bookmark per
-    student) and the key is laid out from the typeset sections.
+    student's part of the solutions; the solutions are joined with one bookmark per
+    student, and the key is laid out in parts from the typeset sections as soon as
+    their students are done, then joined and page-numbered.
 
     Raises:
         LookupError: when the families asked for do not exist.
@@ -182,30 +193,49 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     sheets = {sid: sheets_dir / f"{name}.{fmt}" for sid, name in names.items()}
     parts = {sid: parts_dir / f"{name}.pdf" for sid, name in names.items()}
     workers = workers or max(1, min(os.cpu_count() or 1, len(students)))
+    # The key is laid out in parts, each as soon as its students are done, so the pool
+    # is not left with one long document at the end.
+    size = max(6, -(-len(students) // (2 * workers)))  # parts start new pages: not too many
+    chunks = [students[k:k + size] for k in range(0, len(students), size)]
+    waiting = [{s.student_id for s in chunk} for chunk in chunks]
+    key_parts = [parts_dir / f"key-{k:03d}.pdf" for k in range(len(chunks))]
     done: dict[str, _StudentWork] = {}
     key, solutions = out / f"answer_key.{fmt}", out / f"solutions.{fmt}"
-    with tqdm(total=len(students) + 1, desc="worksheets", unit="doc",
+    _warm_up()
+    with tqdm(total=len(students), desc="versions", unit="student",
               disable=not progress) as bar, ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_student_job, s, chosen_refs, seed, shuffle, info,
+        pending = {pool.submit(_student_job, s, chosen_refs, seed, shuffle, info,
                                str(sheets[s.student_id]), str(parts[s.student_id]), fmt)
-                   for s in students]
-        for future in as_completed(futures):
-            work = future.result()
-            done[work.version.student.student_id] = work
-            bar.update(1)
-        bar.set_description("answer key")
-        ordered = [done[s.student_id] for s in students]
-        key_future = pool.submit(_key_job, [w.key_section for w in ordered], info, str(key), fmt)
-        versions = [w.version for w in ordered]
-        if fmt == "pdf":
-            merge_pdfs([(f"{s.name} ({s.student_id})", parts[s.student_id]) for s in students],
-                       solutions)
-            shutil.rmtree(parts_dir, ignore_errors=True)
-        else:
-            solutions.write_text(solutions_html(versions, info, stylesheet="calcdrill.css"),
-                                 "utf-8")
-        key_future.result()
-        bar.update(1)
+                   for s in students}
+        part_jobs = []
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                result = future.result()
+                if isinstance(result, str):
+                    continue  # a key part
+                done[result.version.student.student_id] = result
+                bar.update(1)
+                for k, chunk in enumerate(chunks):
+                    waiting[k].discard(result.version.student.student_id)
+                    if fmt == "pdf" and not waiting[k] and k not in [j for j, _ in part_jobs]:
+                        job = pool.submit(_key_part_job,
+                                          [done[s.student_id].key_section for s in chunk],
+                                          info, k == 0, len(students), str(key_parts[k]))
+                        part_jobs.append((k, job))
+                        pending.add(job)
+        versions = [done[s.student_id].version for s in students]
+    if fmt == "pdf":
+        merge_pdfs([(None, path) for path in key_parts], key)
+        stamp_page_numbers(key, f"{info.title} — answer key")
+        merge_pdfs([(f"{s.name} ({s.student_id})", parts[s.student_id]) for s in students],
+                   solutions)
+        shutil.rmtree(parts_dir, ignore_errors=True)
+    else:
+        sections = [Markup(done[s.student_id].key_section) for s in students]
+        key.write_text(answer_key_html(sections, info, stylesheet="calcdrill.css"), "utf-8")
+        solutions.write_text(solutions_html(versions, info, stylesheet="calcdrill.css"),
+                             "utf-8")
     files = {sid: str(path.relative_to(out)) for sid, path in sheets.items()}
     manifest = out / "manifest.json"
     write_manifest(manifest, versions, info, seed=seed, files=files)

@@ -24,7 +24,7 @@ from grader.tree import Matrix, Tuple, Vector
 
 __all__ = ["CSS_PATH", "DocumentInfo", "TEMPLATE_DIR", "Version", "answer_key_html",
            "answer_space", "key_section_html", "merge_pdfs", "solutions_html",
-           "worksheet_html", "write_pdf"]
+           "stamp_page_numbers", "worksheet_html", "write_pdf"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 CSS_PATH = TEMPLATE_DIR / "calcdrill.css"
@@ -111,12 +111,17 @@ def key_section_html(version: Version, *, math: MathFunction = math_html) -> Mar
         student=version.student, problems=[_problem(i, math) for i in version.instances]))
 
 
-def answer_key_html(sections: Sequence[Markup], info: DocumentInfo, *,
-                    stylesheet: str = "") -> str:
-    """The answer key of every version, from the students' key sections."""
+def answer_key_html(sections: Sequence[Markup], info: DocumentInfo, *, first: bool = True,
+                    versions_total: int | None = None, stylesheet: str = "") -> str:
+    """The answer key (or one part of it) from the students' typeset key sections.
+
+    A key made of parts is joined by :func:`merge_pdfs` and numbered by
+    :func:`stamp_page_numbers`; only the first part has the header.
+    """
     return _ENV.get_template("answer_key.html.j2").render(
         title=info.title, course=info.course, date=info.date, inline_css=stylesheet,
-        sections=sections)
+        sections=sections, first=first,
+        versions_total=len(sections) if versions_total is None else versions_total)
 
 
 def solutions_html(versions: Sequence[Version], info: DocumentInfo, *,
@@ -128,16 +133,37 @@ def solutions_html(versions: Sequence[Version], info: DocumentInfo, *,
                   for v in versions])
 
 
-def merge_pdfs(parts: Sequence[tuple[str, Path]], target: Path) -> None:
-    """Concatenate PDFs into ``target``, with one bookmark per part (its title)."""
+def merge_pdfs(parts: Sequence[tuple[str | None, Path]], target: Path) -> None:
+    """Concatenate PDFs into ``target``; a part with a title gets a bookmark to its start
+    (the parts' own bookmarks are kept)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for title, path in parts:
         start = len(writer.pages)
         writer.append(str(path))
-        writer.add_outline_item(title=title, page_number=start)
+        if title:
+            writer.add_outline_item(title=title, page_number=start)
     with open(target, "wb") as handle:
+        writer.write(handle)
+
+
+def stamp_page_numbers(path: Path, label: str) -> None:
+    """Add "Page i of n" footers (and ``label``) to a PDF joined from unnumbered parts."""
+    import io
+
+    import weasyprint
+    from pypdf import PdfReader, PdfWriter
+
+    document = PdfReader(str(path))
+    stamps_html = _ENV.get_template("page_numbers.html.j2").render(
+        title=label, pages=len(document.pages), label=label, inline_css="")
+    stamps = PdfReader(io.BytesIO(weasyprint.HTML(string=stamps_html).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(CSS_PATH))])))
+    writer = PdfWriter(clone_from=document)
+    for page, stamp in zip(writer.pages, stamps.pages):
+        page.merge_page(stamp)
+    with open(path, "wb") as handle:
         writer.write(handle)
 
 

@@ -51,6 +51,65 @@ def _renderer():
     return ziamath
 
 
+_ELEMENT = re.compile(r'<(path|rect) ([^>]*?)/>')
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+_STRETCHY = ("\\frac", "\\dfrac", "\\tfrac", "\\begin", "\\sum", "\\prod", "\\int",
+             "\\sqrt", "\\left")
+
+
+def _unstretch(latex: str) -> str:
+    r"""Plain parentheses where ``\left( ... \right)`` encloses nothing tall.
+
+    SymPy writes ``\sin{\left(x \right)}``; stretchy delimiters make the renderer
+    measure their content again and again (about twice the time per formula) for no
+    visible change around a flat argument.
+    """
+    out, stack = [], []
+    k = 0
+    while k < len(latex):
+        if latex.startswith("\\left(", k):
+            stack.append(len(out))
+            out.append("\\left(")
+            k += 6
+        elif latex.startswith("\\right)", k) and stack:
+            start = stack.pop()
+            inner = "".join(out[start + 1:])
+            if not any(marker in inner for marker in _STRETCHY):
+                out[start] = "("
+                out.append(")")
+            else:
+                out.append("\\right)")
+            k += 7
+        else:
+            out.append(latex[k])
+            k += 1
+    return "".join(out)
+
+
+def _single_path(svg: str) -> str:
+    """The formula's glyphs and rules as one SVG path.
+
+    WeasyPrint's cost per SVG element dominates the time of a page with math; one path
+    per formula (glyph outlines keep their own winding, so counters stay open) draws the
+    same picture far faster.  Anything but plain black paths and rectangles is left as is.
+    """
+    pieces = []
+    for tag, attributes in _ELEMENT.findall(svg):
+        values = dict(_ATTRIBUTE.findall(attributes))
+        if values.keys() - {"d", "x", "y", "width", "height", "fill"} or \
+                values.get("fill", "black") != "black":
+            return svg
+        if tag == "path":
+            pieces.append(values["d"])
+        else:
+            x, y, w, h = (float(values[a]) for a in ("x", "y", "width", "height"))
+            pieces.append(f"M {x} {y} h {w} v {h} h {-w} Z")
+    body = _ELEMENT.sub("", svg[svg.index(">") + 1:svg.rindex("</svg>")])
+    if body.strip():
+        return svg
+    return f'{svg[:svg.index(">") + 1]}<path d="{" ".join(pieces)}" fill="black" /></svg>'
+
+
 @lru_cache(maxsize=8192)
 def typeset(latex: str, *, display: bool = False) -> Formula:
     """Typeset one LaTeX formula (without the ``$``) as inline SVG.
@@ -59,11 +118,13 @@ def typeset(latex: str, *, display: bool = False) -> Formula:
     logged), so one odd formula never stops a class's worksheets.
     """
     try:
-        svg = _renderer().Latex(latex, size=MATH_SIZE * (1.15 if display else 1.0)).svg()
+        svg = _renderer().Latex(_unstretch(latex),
+                                size=MATH_SIZE * (1.15 if display else 1.0)).svg()
     except Exception as exc:  # noqa: BLE001 - ziamath raises assorted errors on bad input
         log.warning("could not typeset %r (%s); printing it as text", latex, exc)
         text = f'<span class="math-fallback">{html.escape(latex)}</span>'
         return Formula(text, 0.0, 0.0, 0.0, fallback=True)
+    svg = _single_path(svg)
     box = _VIEWBOX.search(svg)
     _, top, width, height = (float(v) for v in box.groups()) if box else (0, 0, 0, 0)
     depth = height + top  # below the baseline: the viewBox starts at -ascent

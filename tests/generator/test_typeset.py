@@ -29,3 +29,15 @@ def test_unrenderable_formula_falls_back_to_text():
 
 def test_plain_baseline_keeps_source():
     assert str(plain_html("$x^2$ <")) == '<span class="math-fallback">x^2</span> &lt;'
+
+
+def test_formula_is_one_path():
+    """Glyphs and rules are drawn as one path (WeasyPrint's cost is per element)."""
+    formula = typeset(r"\begin{bmatrix} 2 & 0 \\ 2 x \sqrt{y} & \frac{x^{2}}{2 \sqrt{y}} \end{bmatrix}")
+    assert formula.html.count("<path") == 1 and "<rect" not in formula.html
+
+
+def test_flat_parentheses_are_not_stretched():
+    from generator.typeset import _unstretch
+    assert _unstretch(r"\sin{\left(x \right)}") == r"\sin{(x )}"
+    assert _unstretch(r"\left(\frac{a}{b}\right)") == r"\left(\frac{a}{b}\right)"
