@@ -24,8 +24,9 @@ from grader.numeric import MpTracker, Undefined, evaluate_mp
 from grader.parse import parse
 from grader.tree import Matrix, Node, Tuple, Vector
 
-__all__ = ["VERIFIERS", "VerificationError", "numeric", "register", "sample_points",
-           "verify_instance"]
+__all__ = ["VERIFIERS", "VerificationError", "answer_entries", "close", "defined_points",
+           "evaluate", "numeric", "partial", "register", "sample_points", "second_partial",
+           "value_of", "verify_instance"]
 
 VERIFIERS: dict[str, Callable[[Instance, dict[str, Any]], None]] = {}
 
@@ -77,13 +78,13 @@ def close(a, b, what: str, scale: float = 1.0) -> None:
                                 f"check gives {mpmath.nstr(b, 12)}")
 
 
-def _value(instance: Instance, name: str) -> Any:
+def value_of(instance: Instance, name: str) -> Any:
     if name not in instance.values:
         raise VerificationError(f"verify names {name!r}, which is not one of the family's values")
     return instance.values[name]
 
 
-def _answer_entries(instance: Instance) -> list:
+def answer_entries(instance: Instance) -> list:
     """The key's entries, read back from its text as the grader reads it."""
     tree = parse(instance.answer, variables=instance.variables,
                  allow_complex="i" not in instance.variables)
@@ -94,13 +95,13 @@ def _answer_entries(instance: Instance) -> list:
     return [tree]
 
 
-def _evaluate(tree: Node, point: dict[str, float]):
+def evaluate(tree: Node, point: dict[str, float]):
     with mpmath.workdps(40):
         return evaluate_mp(tree, {k: mpmath.mpf(v) for k, v in point.items()},
                            MpTracker(deadline=float("inf")))
 
 
-def _partial(f: Callable, point: dict[str, float], wrt: str, order: int = 1):
+def partial(f: Callable, point: dict[str, float], wrt: str, order: int = 1):
     """Numerical partial derivative by mpmath's finite differences at high precision."""
     with mpmath.workdps(40):
         def along(t):
@@ -108,16 +109,16 @@ def _partial(f: Callable, point: dict[str, float], wrt: str, order: int = 1):
         return mpmath.diff(along, mpmath.mpf(point[wrt]), order)
 
 
-def _second(f: Callable, point: dict[str, float], a: str, b: str):
+def second_partial(f: Callable, point: dict[str, float], a: str, b: str):
     if a == b:
-        return _partial(f, point, a, 2)
+        return partial(f, point, a, 2)
     with mpmath.workdps(40):
         def along(s, t):
             return f({**point, a: s, b: t})
         return mpmath.diff(along, (mpmath.mpf(point[a]), mpmath.mpf(point[b])), (1, 1))
 
 
-def _defined_points(instance: Instance, f: Callable, variables) -> list[dict[str, float]]:
+def defined_points(instance: Instance, f: Callable, variables) -> list[dict[str, float]]:
     points = []
     for point in sample_points(instance, variables, 8):
         try:
@@ -137,10 +138,10 @@ def _defined_points(instance: Instance, f: Callable, variables) -> list[dict[str
 def verify_derivative(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is d f / d wrt: compared with finite differences of f."""
     variables = instance.variables
-    f = numeric(_value(instance, spec["derivative"]), variables)
+    f = numeric(value_of(instance, spec["derivative"]), variables)
     key = parse(instance.answer, variables=variables)
-    for point in _defined_points(instance, f, variables):
-        close(_evaluate(key, point), _partial(f, point, spec["wrt"]),
+    for point in defined_points(instance, f, variables):
+        close(evaluate(key, point), partial(f, point, spec["wrt"]),
               f"d/d{spec['wrt']} at {point}")
 
 
@@ -148,28 +149,28 @@ def verify_derivative(instance: Instance, spec: dict[str, Any]) -> None:
 def verify_gradient(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is the gradient of f with respect to ``wrt``."""
     variables = instance.variables
-    f = numeric(_value(instance, spec["gradient"]), variables)
-    entries = _answer_entries(instance)
+    f = numeric(value_of(instance, spec["gradient"]), variables)
+    entries = answer_entries(instance)
     if len(entries) != len(spec["wrt"]):
         raise VerificationError(f"the gradient has {len(entries)} entries for "
                                 f"{len(spec['wrt'])} variables")
-    for point in _defined_points(instance, f, variables):
+    for point in defined_points(instance, f, variables):
         for entry, name in zip(entries, spec["wrt"]):
-            close(_evaluate(entry, point), _partial(f, point, name), f"d/d{name} at {point}")
+            close(evaluate(entry, point), partial(f, point, name), f"d/d{name} at {point}")
 
 
 @register("jacobian")
 def verify_jacobian(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is the Jacobian of the vector F: row i holds the partials of F_i."""
     variables = instance.variables
-    components = [numeric(c, variables) for c in to_list(_value(instance, spec["jacobian"]))]
-    rows = _answer_entries(instance)
+    components = [numeric(c, variables) for c in to_list(value_of(instance, spec["jacobian"]))]
+    rows = answer_entries(instance)
     if len(rows) != len(components) or any(len(r) != len(spec["wrt"]) for r in rows):
         raise VerificationError("the Jacobian's shape is not (outputs × variables)")
-    for point in _defined_points(instance, components[0], variables):
+    for point in defined_points(instance, components[0], variables):
         for row, f in zip(rows, components):
             for entry, name in zip(row, spec["wrt"]):
-                close(_evaluate(entry, point), _partial(f, point, name),
+                close(evaluate(entry, point), partial(f, point, name),
                       f"Jacobian entry d/d{name} at {point}")
 
 
@@ -177,22 +178,22 @@ def verify_jacobian(instance: Instance, spec: dict[str, Any]) -> None:
 def verify_hessian(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is the Hessian of f; also checks Schwarz symmetry of the key."""
     variables = instance.variables
-    f = numeric(_value(instance, spec["hessian"]), variables)
-    rows = _answer_entries(instance)
+    f = numeric(value_of(instance, spec["hessian"]), variables)
+    rows = answer_entries(instance)
     wrt = spec["wrt"]
-    for point in _defined_points(instance, f, variables):
+    for point in defined_points(instance, f, variables):
         for i, a in enumerate(wrt):
             for j, b in enumerate(wrt):
-                close(_evaluate(rows[i][j], point), _second(f, point, a, b),
+                close(evaluate(rows[i][j], point), second_partial(f, point, a, b),
                       f"Hessian entry ({i + 1},{j + 1}) at {point}")
-                close(_evaluate(rows[i][j], point), _evaluate(rows[j][i], point),
+                close(evaluate(rows[i][j], point), evaluate(rows[j][i], point),
                       "Schwarz symmetry")
 
 
 @register("value")
 def verify_value(instance: Instance, spec: dict[str, Any]) -> None:
     """The key equals another value computed a different way (``verify: {value: other}``)."""
-    other = _value(instance, spec["value"])
+    other = value_of(instance, spec["value"])
     from grader import check
     text = answer_text(other, instance.kind) if instance.kind != "label" else other
     verdict = check(instance.answer, text, kind=instance.kind, variables=instance.variables,

@@ -27,7 +27,7 @@ import sympy
 
 from generator.instance import Instance
 from generator.verify import (
-    VerificationError, _answer_entries, _evaluate, _value, close, numeric, register,
+    VerificationError, answer_entries, evaluate, value_of, close, numeric, register,
 )
 from grader.labels import canonical_label
 from grader.numeric import Undefined
@@ -51,14 +51,14 @@ def verify_complex_power(instance: Instance, spec: dict[str, Any]) -> None:
     Python's principal complex power must agree with the key to within the rounding,
     and the rounding must be far inside the family's tolerance.
     """
-    p = _float(_value(instance, spec["complex_power"]))
-    s = _float(_value(instance, spec["exponent"]))
+    p = _float(value_of(instance, spec["complex_power"]))
+    s = _float(value_of(instance, spec["exponent"]))
     digits = int(spec.get("digits", 4))
     if p <= 0:
         raise VerificationError("complex_power names the magnitude p > 0 of the base -p")
     want = complex(-p) ** s
     with mpmath.workdps(30):
-        got = complex(_evaluate(parse(instance.answer, variables=(), allow_complex=True), {}))
+        got = complex(evaluate(parse(instance.answer, variables=(), allow_complex=True), {}))
     error = 0.5 * 10 ** -digits * abs(1 + 1j) + 1e-12
     if abs(got - want) > error:
         raise VerificationError(f"(-{p})^{s}: key {got}, Python's complex power {want}")
@@ -85,8 +85,8 @@ def verify_inverse_cdf(instance: Instance, spec: dict[str, Any]) -> None:
     variables = list(instance.variables)
     if "u" not in variables:
         raise VerificationError("the inverse CDF must be a function of u")
-    F = numeric(_value(instance, spec["inverse_cdf"]), [wrt, *variables])
-    key = _answer_entries(instance)[0]
+    F = numeric(value_of(instance, spec["inverse_cdf"]), [wrt, *variables])
+    key = answer_entries(instance)[0]
     rng = random.Random(instance.code)
     for _ in range(3):
         others = {name: rng.uniform(0.3, 3.0) for name in variables if name != "u"}
@@ -94,7 +94,7 @@ def verify_inverse_cdf(instance: Instance, spec: dict[str, Any]) -> None:
         for u in (0.05, 0.3, 0.55, 0.8, 0.97):
             point = {**others, "u": u}
             try:
-                x = _evaluate(key, point)
+                x = evaluate(key, point)
             except Undefined:
                 raise VerificationError(f"the key is undefined at {point}") from None
             if isinstance(x, mpmath.mpc):
@@ -113,7 +113,7 @@ def verify_inverse_cdf(instance: Instance, spec: dict[str, Any]) -> None:
 
 def _polynomial(instance: Instance, spec: dict[str, Any], name: str):
     """f as NumPy coefficients (highest power first) and as a high-precision function."""
-    f = _value(instance, spec[name])
+    f = value_of(instance, spec[name])
     x = next((s for s in f.free_symbols if s.name == spec["wrt"]), None)
     if x is None or f.free_symbols - {x}:
         raise VerificationError("the critical-point verifiers need a polynomial in one variable")
@@ -157,9 +157,9 @@ def verify_critical_points_1d(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is the set of real zeros of f' (f a polynomial), found by NumPy."""
     coefficients, f = _polynomial(instance, spec, "critical_points_1d")
     want = _critical_points(coefficients)
-    tree = _answer_entries(instance)[0]
+    tree = answer_entries(instance)[0]
     items = getattr(tree, "items", (tree,))
-    got = sorted(float(_evaluate(item, {}).real) for item in items)
+    got = sorted(float(evaluate(item, {}).real) for item in items)
     if len(got) != len(want) or any(abs(a - b) > 1e-5 for a, b in zip(got, want)):
         raise VerificationError(f"critical points: key {got}, NumPy's roots of f' {want}")
 
@@ -220,7 +220,7 @@ def verify_global_min_1d(instance: Instance, spec: dict[str, Any]) -> None:
         raise VerificationError("f has no global minimum (odd degree or negative leading term)")
     points = _snap(_critical_points(coefficients))
     with mpmath.workdps(30):
-        key = _evaluate(_answer_entries(instance)[0], {})
+        key = evaluate(answer_entries(instance)[0], {})
     lowest = min(_f_at(f, spec["wrt"], c) for c in points)
     close(key, lowest, "the minimum value")
     grid = np.linspace(points[0] - 5, points[-1] + 5, 4001)

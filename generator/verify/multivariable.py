@@ -18,7 +18,7 @@ import numpy as np
 from generator.instance import Instance
 from generator.mathtext import answer_text, to_list
 from generator.verify import (
-    VerificationError, _answer_entries, _evaluate, _partial, _second, _value, close, numeric,
+    VerificationError, answer_entries, evaluate, partial, second_partial, value_of, close, numeric,
     register, sample_points,
 )
 from grader.labels import canonical_label
@@ -39,17 +39,17 @@ def _names(instance: Instance, spec_names) -> list[str]:
 
 def _number(instance: Instance, name: str):
     """A parameter or value that is a number, as an mpmath number."""
-    value = _value(instance, name)
-    return _evaluate(parse(answer_text(value, "expression"), variables=[]), {})
+    value = value_of(instance, name)
+    return evaluate(parse(answer_text(value, "expression"), variables=[]), {})
 
 
 def _key_numbers(instance: Instance) -> list:
     """The key's entries as numbers (a number, vector or point with no variables)."""
-    return [_evaluate(entry, {}) for entry in _answer_entries(instance)]
+    return [evaluate(entry, {}) for entry in answer_entries(instance)]
 
 
 def _numeric_gradient(f, point: dict[str, Any], wrt: list[str]) -> list:
-    return [_partial(f, point, name) for name in wrt]
+    return [partial(f, point, name) for name in wrt]
 
 
 @register("partials")
@@ -59,24 +59,24 @@ def verify_partials(instance: Instance, spec: dict[str, Any]) -> None:
     ``wrt`` lists variables, or values holding a variable (chosen by a random index).
     """
     variables = instance.variables
-    f = numeric(_value(instance, spec["partials"]), variables)
+    f = numeric(value_of(instance, spec["partials"]), variables)
     wrt = _names(instance, spec["wrt"])
-    entries = _answer_entries(instance)
+    entries = answer_entries(instance)
     if len(entries) != len(wrt):
         raise VerificationError(f"{len(entries)} partials for {len(wrt)} variables")
     for point in sample_points(instance, variables, 3):
         for entry, name in zip(entries, wrt):
-            close(_evaluate(entry, point), _partial(f, point, name), f"d/d{name} at {point}")
+            close(evaluate(entry, point), partial(f, point, name), f"d/d{name} at {point}")
 
 
 @register("directional")
 def verify_directional(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is d/dt f(P + t u) at t = 0, u the direction ``along`` normalised here."""
     wrt = spec["wrt"]
-    f = numeric(_value(instance, spec["directional"]), wrt)
+    f = numeric(value_of(instance, spec["directional"]), wrt)
     at = [_number(instance, name) for name in spec["at"]]
-    raw = [_evaluate(parse(answer_text(v, "expression"), variables=[]), {})
-           for v in to_list(_value(instance, spec["along"]))]
+    raw = [evaluate(parse(answer_text(v, "expression"), variables=[]), {})
+           for v in to_list(value_of(instance, spec["along"]))]
     with mpmath.workdps(40):
         length = mpmath.sqrt(sum(c**2 for c in raw))
         u = [c / length for c in raw]
@@ -96,7 +96,7 @@ def verify_steepest_ascent(instance: Instance, spec: dict[str, Any]) -> None:
     many directions and the length of the numeric gradient.
     """
     wrt = spec["wrt"]
-    f = numeric(_value(instance, spec["steepest_ascent"]), wrt)
+    f = numeric(value_of(instance, spec["steepest_ascent"]), wrt)
     at = dict(zip(wrt, (_number(instance, name) for name in spec["at"])))
     key = _key_numbers(instance)
     with mpmath.workdps(40):
@@ -125,7 +125,7 @@ def _label_of_eigenvalues(eigenvalues) -> str:
 
 
 def _numeric_hessian(f, point, wrt) -> np.ndarray:
-    return np.array([[float(_second(f, point, a, b)) for b in wrt] for a in wrt])
+    return np.array([[float(second_partial(f, point, a, b)) for b in wrt] for a in wrt])
 
 
 @register("critical_label")
@@ -133,7 +133,7 @@ def verify_critical_label(instance: Instance, spec: dict[str, Any]) -> None:
     """The point ``at`` is critical (numeric gradient 0) and the key is its classification
     by the signs of the eigenvalues (NumPy) of the numeric Hessian there."""
     wrt = spec["wrt"]
-    f = numeric(_value(instance, spec["critical_label"]), wrt)
+    f = numeric(value_of(instance, spec["critical_label"]), wrt)
     point = dict(zip(wrt, (_number(instance, name) for name in spec["at"])))
     for name, g in zip(wrt, _numeric_gradient(f, point, wrt)):
         close(g, 0, f"d/d{name} at the critical point")
@@ -149,7 +149,7 @@ def verify_stationary(instance: Instance, spec: dict[str, Any]) -> None:
     """The key's point makes the numeric gradient vanish, and it is the only such point
     (the numeric Hessian is not singular)."""
     wrt = spec["wrt"]
-    f = numeric(_value(instance, spec["stationary"]), wrt)
+    f = numeric(value_of(instance, spec["stationary"]), wrt)
     key = _key_numbers(instance)
     if len(key) != len(wrt):
         raise VerificationError(f"the key has {len(key)} coordinates for {len(wrt)} variables")
@@ -165,8 +165,8 @@ def verify_quadratic_form_gradient(instance: Instance, spec: dict[str, Any]) -> 
     """The key is the gradient of x^T A x, the sum of A_ij x_i x_j differentiated
     numerically (the form is written out from the matrix here, not taken from the bank)."""
     wrt = spec["wrt"]
-    matrix = _value(instance, spec["quadratic_form_gradient"])
-    A = [[_evaluate(parse(answer_text(matrix[i, j], "expression"), variables=[]), {})
+    matrix = value_of(instance, spec["quadratic_form_gradient"])
+    A = [[evaluate(parse(answer_text(matrix[i, j], "expression"), variables=[]), {})
           for j in range(matrix.cols)] for i in range(matrix.rows)]
     if len(A) != len(wrt) or any(len(row) != len(wrt) for row in A):
         raise VerificationError("the matrix is not square of the size of x")
@@ -174,10 +174,10 @@ def verify_quadratic_form_gradient(instance: Instance, spec: dict[str, Any]) -> 
     def form(point):
         x = [point[name] for name in wrt]
         return sum(A[i][j] * x[i] * x[j] for i in range(len(x)) for j in range(len(x)))
-    entries = _answer_entries(instance)
+    entries = answer_entries(instance)
     for point in sample_points(instance, wrt, 3):
         for entry, name in zip(entries, wrt):
-            close(_evaluate(entry, point), _partial(form, point, name), f"d/d{name} at {point}")
+            close(evaluate(entry, point), partial(form, point, name), f"d/d{name} at {point}")
 
 
 # -- shapes ---------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def _numeric_derivative(function, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
 def verify_derivative_shapes(instance: Instance, spec: dict[str, Any]) -> None:
     """The lecture's quiz: numerically differentiate a random f: R^n -> R^m and read the
     shapes of df/dx, df/dx_k, df_j/dx, df_j/dx_k (vectors are columns)."""
-    n, m = (int(_value(instance, name)) for name in spec["derivative_shapes"])
+    n, m = (int(value_of(instance, name)) for name in spec["derivative_shapes"])
     rng = np.random.default_rng(random.Random(instance.code).randrange(2**32))
     W, b = rng.normal(size=(m, n)), rng.normal(size=(m, 1))
     x0 = rng.normal(size=(n, 1))
@@ -251,8 +251,8 @@ def verify_derivative_shapes(instance: Instance, spec: dict[str, Any]) -> None:
 def verify_jacobian_shape(instance: Instance, spec: dict[str, Any]) -> None:
     """Build the object of item ``jacobian_shape`` with NumPy arrays of the stated sizes,
     differentiate it numerically and read its shape."""
-    item = int(_value(instance, spec["jacobian_shape"]))
-    m, n = int(_value(instance, spec["m"])), int(_value(instance, spec["n"]))
+    item = int(value_of(instance, spec["jacobian_shape"]))
+    m, n = int(value_of(instance, spec["m"])), int(value_of(instance, spec["n"]))
     rng = np.random.default_rng(random.Random(instance.code).randrange(2**32))
     W, b = rng.normal(size=(m, n)), rng.normal(size=(m, 1))
     if item == 0:                       # some F: R^n -> R^m

@@ -18,7 +18,7 @@ import mpmath
 
 from generator.instance import Instance
 from generator.verify import (
-    VerificationError, _answer_entries, _evaluate, _value, close, numeric, register,
+    VerificationError, answer_entries, evaluate, value_of, close, numeric, register,
     sample_points,
 )
 
@@ -47,9 +47,9 @@ def _number(value, instance: Instance, point: dict | None = None):
 
 def _key_numbers(instance: Instance, point: dict | None = None) -> list:
     """The key's entries as numbers, read back from its text as the grader reads it."""
-    entries = _answer_entries(instance)
+    entries = answer_entries(instance)
     flat = [e for row in entries for e in (row if isinstance(row, list) else [row])]
-    return [_evaluate(e, point or {}) for e in flat]
+    return [evaluate(e, point or {}) for e in flat]
 
 
 def _grad(loss: Callable, at: list) -> list:
@@ -123,12 +123,12 @@ def verify_lagrange(instance: Instance, spec: dict[str, Any]) -> None:
         names = list(spec["wrt"])
         if len(names) != 2:
             raise VerificationError("the Lagrange verifier handles two variables")
-        f = numeric(_value(instance, spec["lagrange"]), names)
-        g = numeric(_value(instance, spec["constraint"]), names)
-        sense = _number(_value(instance, spec["sense"]), instance) \
+        f = numeric(value_of(instance, spec["lagrange"]), names)
+        g = numeric(value_of(instance, spec["constraint"]), names)
+        sense = _number(value_of(instance, spec["sense"]), instance) \
             if isinstance(spec["sense"], str) else mpmath.mpf(spec["sense"])
         if "point" in spec:
-            point = _numbers(_value(instance, spec["point"]), instance)
+            point = _numbers(value_of(instance, spec["point"]), instance)
             value = _key_numbers(instance)[0]
         else:
             point = _key_numbers(instance)
@@ -170,7 +170,7 @@ def verify_least_squares(instance: Instance, spec: dict[str, Any]) -> None:
     ``{least_squares: A, b: bvec, wrt: [x1, x2]}`` for a key in the variables (A may
     hold symbols: they are given sample values too), plus ``at: x0`` for a key at a point.
     """
-    A_value, b_value = _value(instance, spec["least_squares"]), _value(instance, spec["b"])
+    A_value, b_value = value_of(instance, spec["least_squares"]), value_of(instance, spec["b"])
     rows, cols = A_value.shape
     wrt = list(spec["wrt"])
     if cols != len(wrt):
@@ -182,7 +182,7 @@ def verify_least_squares(instance: Instance, spec: dict[str, Any]) -> None:
             A = [flat[r * cols:(r + 1) * cols] for r in range(rows)]
             b = _numbers(b_value, instance, point)
             if "at" in spec:
-                x = _numbers(_value(instance, spec["at"]), instance)
+                x = _numbers(value_of(instance, spec["at"]), instance)
             else:
                 x = [mpmath.mpf(point[name]) for name in wrt]
             expected = _grad(_least_squares_loss(A, b), x)
@@ -201,10 +201,10 @@ def verify_gradient_step(instance: Instance, spec: dict[str, Any]) -> None:
     ``{gradient_step: f, wrt: [x, y], at: x0, eta: eta}``.
     """
     names = list(spec["wrt"])
-    f = numeric(_value(instance, spec["gradient_step"]), instance.variables)
+    f = numeric(value_of(instance, spec["gradient_step"]), instance.variables)
     with mpmath.workdps(40):
-        x0 = _numbers(_value(instance, spec["at"]), instance)
-        eta = _number(_value(instance, spec["eta"]), instance)
+        x0 = _numbers(value_of(instance, spec["at"]), instance)
+        eta = _number(value_of(instance, spec["eta"]), instance)
         gradient = _grad(lambda p: f(dict(zip(names, p))), x0)
         key = _key_numbers(instance)
         if len(key) != len(x0):
@@ -238,7 +238,7 @@ def verify_backprop(instance: Instance, spec: dict[str, Any]) -> None:
     names.update(spec.get("names") or {})
 
     def get(name):
-        return _value(instance, names[name])
+        return value_of(instance, names[name])
 
     with mpmath.workdps(40):
         x = _numbers(get("x"), instance)
@@ -289,8 +289,8 @@ def verify_softmax_ce(instance: Instance, spec: dict[str, Any]) -> None:
     ``{softmax_ce: z, labels: y}``; the loss is differentiated numerically.
     """
     with mpmath.workdps(40):
-        z = _numbers(_value(instance, spec["softmax_ce"]), instance)
-        y = _numbers(_value(instance, spec["labels"]), instance)
+        z = _numbers(value_of(instance, spec["softmax_ce"]), instance)
+        y = _numbers(value_of(instance, spec["labels"]), instance)
 
         def loss(logits):
             total = sum(mpmath.exp(e) for e in logits)
@@ -317,14 +317,14 @@ def verify_mse(instance: Instance, spec: dict[str, Any]) -> None:
         raise VerificationError("mse: differentiate with respect to w or b")
     index = 0 if wrt == "w" else 1
     with mpmath.workdps(40):
-        xs = _numbers(_value(instance, spec["x"]), instance)
-        ys = _numbers(_value(instance, spec["y"]), instance)
+        xs = _numbers(value_of(instance, spec["x"]), instance)
+        ys = _numbers(value_of(instance, spec["y"]), instance)
 
         def loss(p):
             return sum((p[0] * xk + p[1] - yk) ** 2 for xk, yk in zip(xs, ys)) / len(xs)
 
         if "at" in spec:
-            at = [_number(_value(instance, name), instance) for name in spec["at"]]
+            at = [_number(value_of(instance, name), instance) for name in spec["at"]]
             _near(_key_numbers(instance)[0], _grad(loss, at)[index], f"dMSE/d{wrt}")
             return
         for point in sample_points(instance, ["w", "b"], 3):
@@ -353,7 +353,7 @@ def verify_gaussian_mle(instance: Instance, spec: dict[str, Any]) -> None:
     """
     what = spec["gaussian_mle"]
     with mpmath.workdps(40):
-        data = _numbers(_value(instance, spec["data"]), instance)
+        data = _numbers(value_of(instance, spec["data"]), instance)
         loglik = _gaussian_loglik(data)
         if what == "estimates":
             mu, variance = _key_numbers(instance)
@@ -397,7 +397,7 @@ def verify_sphere_projection(instance: Instance, spec: dict[str, Any]) -> None:
     close to a as a few hundred sampled unit vectors.
     """
     with mpmath.workdps(40):
-        a = _numbers(_value(instance, spec["sphere_projection"]), instance)
+        a = _numbers(value_of(instance, spec["sphere_projection"]), instance)
         x = _key_numbers(instance)
         if len(x) != len(a):
             raise VerificationError("the key and a have different lengths")
