@@ -25,7 +25,8 @@ from grader.errors import ReadError
 from grader.parse import parse
 from grader.symbolic import to_sympy
 
-__all__ = ["DeriveError", "OPERATIONS", "Scope", "compute", "constraint_holds", "read_expression"]
+__all__ = ["DeriveError", "OPERATIONS", "Scope", "classify_by_signs", "compute",
+           "constraint_holds", "read_expression"]
 
 
 @dataclass
@@ -152,11 +153,16 @@ def _op_classify(args, scope):
     eigenvalues = [sympy.nsimplify(e) for e in matrix.eigenvals(multiple=True)]
     if any(not e.is_real for e in eigenvalues):
         raise DeriveError("classify: the matrix must be symmetric and numeric")
-    if all(e > 0 for e in eigenvalues):
+    return classify_by_signs(eigenvalues)
+
+
+def classify_by_signs(values) -> str:
+    """The label a critical point gets from the signs of its Hessian's eigenvalues."""
+    if all(v > 0 for v in values):
         return "local minimum"
-    if all(e < 0 for e in eigenvalues):
+    if all(v < 0 for v in values):
         return "local maximum"
-    if any(e > 0 for e in eigenvalues) and any(e < 0 for e in eigenvalues):
+    if any(v > 0 for v in values) and any(v < 0 for v in values):
         return "saddle point"
     return "neither"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["SYNONYMS", "canonical_label", "known_labels"]
+__all__ = ["SYNONYMS", "canonical_label", "known_labels", "shape_label", "suggestion"]
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "local minimum": ("min", "minimum", "local min", "relative minimum", "relative min",
@@ -76,3 +76,19 @@ def suggestion(text: str) -> str | None:
     """A known label close to an unknown one (``minmum`` -> ``minimum``), or None."""
     close = difflib.get_close_matches(_normalise(text), known_labels(), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def shape_label(shape: tuple[int, int]) -> str:
+    """``scalar``, ``row vector``, ``column vector`` or ``matrix`` for (rows, columns).
+
+    >>> shape_label((3, 1))
+    'column vector'
+    """
+    rows, cols = shape
+    if rows == 1 and cols == 1:
+        return "scalar"
+    if rows == 1:
+        return "row vector"
+    if cols == 1:
+        return "column vector"
+    return "matrix"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sympy
 
-from generator.derive import DeriveError
+from generator.derive import DeriveError, classify_by_signs
+from grader.labels import shape_label
 from generator.solvers import register
 
 __all__ = ["classify_diagonal", "derivative_shapes", "jacobian_shape", "partials_at",
@@ -102,30 +103,14 @@ def swap_extremum(label):
 def classify_diagonal(H):
     """Classification from the diagonal of H alone (the cross terms ignored): a mistake."""
     matrix = sympy.Matrix(H)
-    diagonal = [matrix[i, i] for i in range(matrix.rows)]
-    if all(d > 0 for d in diagonal):
-        return "local minimum"
-    if all(d < 0 for d in diagonal):
-        return "local maximum"
-    if any(d > 0 for d in diagonal) and any(d < 0 for d in diagonal):
-        return "saddle point"
-    return "neither"
+    return classify_by_signs([matrix[i, i] for i in range(matrix.rows)])
 
 
 # -- shapes of derivatives --------------------------------------------------------------
 
 def _shape_label(obj) -> str:
     """scalar / row vector / column vector / matrix, read from a real object's shape."""
-    if not isinstance(obj, sympy.MatrixBase):
-        return "scalar"
-    rows, cols = obj.shape
-    if rows == 1 and cols == 1:
-        return "scalar"
-    if rows == 1:
-        return "row vector"
-    if cols == 1:
-        return "column vector"
-    return "matrix"
+    return shape_label(obj.shape if isinstance(obj, sympy.MatrixBase) else (1, 1))
 
 
 def _vector_function(n: int, m: int):

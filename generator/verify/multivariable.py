@@ -21,10 +21,10 @@ from generator.verify import (
     VerificationError, answer_entries, evaluate, partial, second_partial, value_of, close, numeric,
     register, sample_points,
 )
-from grader.labels import canonical_label
+from grader.labels import canonical_label, shape_label
 from grader.parse import parse
 
-__all__ = ["numerator_layout_label"]
+__all__: list[str] = []
 
 
 def _names(instance: Instance, spec_names) -> list[str]:
@@ -182,18 +182,6 @@ def verify_quadratic_form_gradient(instance: Instance, spec: dict[str, Any]) -> 
 
 # -- shapes ---------------------------------------------------------------------------------
 
-def numerator_layout_label(shape: tuple[int, int]) -> str:
-    """scalar / row vector / column vector / matrix for a (rows, columns) shape."""
-    rows, cols = shape
-    if rows == 1 and cols == 1:
-        return "scalar"
-    if rows == 1:
-        return "row vector"
-    if cols == 1:
-        return "column vector"
-    return "matrix"
-
-
 def _numeric_derivative(function, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """d function / d x by central differences, laid out (size of output, size of input).
 
@@ -240,7 +228,7 @@ def verify_derivative_shapes(instance: Instance, spec: dict[str, Any]) -> None:
         _numeric_derivative(lambda x: f(x)[[j]], x0),
         _numeric_derivative(lambda t: with_xk(t)[[j]], x0[[k]]),
     ]
-    labels = [numerator_layout_label(o.shape) for o in objects]
+    labels = [shape_label(o.shape) for o in objects]
     key = [canonical_label(w) for w in instance.answer.split(",")]
     if key != labels:
         raise VerificationError(f"the key says {instance.answer}; numeric objects have "
