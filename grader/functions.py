@@ -160,7 +160,7 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
 ALIASES: dict[str, str] = {
     "log": "ln", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arccot": "acot",
     "arsinh": "asinh", "arcsinh": "asinh", "arcosh": "acosh", "arccosh": "acosh",
-    "artanh": "atanh", "arctanh": "atanh", "sgn": "sign", "step": "heaviside",
+    "artanh": "atanh", "arctanh": "atanh", "sgn": "sign", "step": "heaviside", "H": "heaviside",
     "Heaviside": "heaviside", "ReLU": "relu", "Relu": "relu",
     "sigma": "sigmoid", "sigm": "sigmoid", "Sigmoid": "sigmoid", "logistic": "sigmoid",
     "Abs": "abs", "Exp": "exp", "Ln": "ln", "Log": "ln", "Sin": "sin", "Cos": "cos",

@@ -292,6 +292,8 @@ def _expand(node: Node) -> list[Node]:
 
 
 def _elements(node: Node, points: bool) -> list[Node]:
+    if isinstance(node, Eq) and isinstance(node.rhs, SetOf):
+        node = node.rhs  # x = {-1, 0, 2}, or x ∈ {-1, 0, 2}
     if isinstance(node, SetOf):
         items = node.items
     elif isinstance(node, Tuple) and not points:

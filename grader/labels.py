@@ -14,14 +14,16 @@ __all__ = ["SYNONYMS", "canonical_label", "known_labels", "shape_label", "sugges
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "local minimum": ("min", "minimum", "local min", "relative minimum", "relative min",
+                      "minima", "local minima", "min point", "local minimum value",
                       "rel min", "minimum point", "local minimum point", "minimizer",
                       "local minimizer", "极小值", "极小", "极小值点", "局部最小值"),
     "local maximum": ("max", "maximum", "local max", "relative maximum", "relative max",
+                      "maxima", "local maxima", "max point", "local maximum value",
                       "rel max", "maximum point", "local maximum point", "maximizer",
                       "local maximizer", "极大值", "极大", "极大值点", "局部最大值"),
     "global minimum": ("global min", "absolute minimum", "absolute min", "最小值"),
     "global maximum": ("global max", "absolute maximum", "absolute max", "最大值"),
-    "saddle point": ("saddle", "saddle pt", "鞍点"),
+    "saddle point": ("saddle", "saddle pt", "saddlepoint", "saddle points", "鞍点"),
     "neither": ("none", "no extremum", "not an extremum", "neither min nor max",
                 "inconclusive", "非极值"),
     "increasing": ("increase", "inc", "up", "rising", "↑", "↗", "+", "递增", "增", "单调递增"),

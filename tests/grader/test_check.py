@@ -166,6 +166,11 @@ class TestSet:
     def test_points(self):
         assert check("{(0, 0), (1, 1)}", "{(1, 1), (0, 0)}", kind="set").status == "correct"
 
+    @pytest.mark.parametrize("answer", ["x ∈ {-1, 0, 2}", "x = {2, 0, -1}", "x=-1,0,2",
+                                        "-1, 0 and 2"])
+    def test_membership_and_lists(self, answer):
+        assert check("{-1, 0, 2}", answer, kind="set", variables="x").status == "correct"
+
 
 class TestPoint:
     def test_named_coordinates(self):
@@ -178,7 +183,8 @@ class TestPoint:
 
 
 class TestLabel:
-    @pytest.mark.parametrize("answer", ["min", "Minimum", "local min", "a local minimum", "极小值"])
+    @pytest.mark.parametrize("answer", ["min", "Minimum", "local min", "a local minimum", "极小值",
+                                        "local minima"])
     def test_synonyms(self, answer):
         assert check("local minimum", answer, kind="label").status == "correct"
 
@@ -202,6 +208,8 @@ class TestOtherNotations:
         ("n log^2 2n", "n*ln(2*n)^2"), ("sin atan n", "sin(atan(n))"), ("2e+3", "2*e + 3"),
         ("5mn sin m + arccos 3n", "5*m*n*sin(m) + acos(3*n)"), ("max(m)", "m"),
         ("arctan2(m, n)", "atan2(m, n)"), ("m - （n + m）", "-n"), ("2x.", "2*x"),
+        ("H(x)", "heaviside(x)"), ("2xe^(x^2)", "2*x*exp(x^2)"),
+        ("e^(xlnx)(lnx+1)", "x^x*(ln(x)+1)"), ("1 - tanh²(x)", "sech(x)^2"),
     ])
     def test_forms(self, answer, expected):
         v = check(expected, answer, variables=["n", "m", "x", "mu0"])
