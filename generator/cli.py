@@ -232,6 +232,59 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
     click.echo(f"manifest  : {result.manifest}")
 
 
+@cli.command("grade")
+@click.argument("submissions", type=click.Path(exists=True, dir_okay=False))
+@click.option("--manifest", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The manifest.json written by `calcdrill generate`.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="GRADED.csv to write (totals go beside it).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes to use (default: one per core).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def grade_command(submissions: str, manifest: str, out: str, workers: int | None,
+                  quiet: bool) -> None:
+    """Grade SUBMISSIONS.csv (student_id,code,answer or student_id,q1,q2,...)."""
+    from grader.batch import BatchError, grade_class, load_manifest, read_submissions, write_graded
+
+    try:
+        graded = grade_class(load_manifest(manifest), read_submissions(submissions),
+                             workers=workers, progress=not quiet)
+        summary = write_graded(out, graded)
+    except BatchError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{summary['rows']} rows, {summary['answers']} answers: {summary['correct']} "
+               f"correct, {summary['blank']} blank, {summary['invalid']} unreadable, "
+               f"{summary['flagged']} flagged")
+    if summary["unknown_students"]:
+        click.echo(f"unknown students (kept, not counted): {', '.join(summary['unknown_students'])}")
+    if summary["missing_students"]:
+        click.echo(f"no submission from: {', '.join(summary['missing_students'])}")
+    click.echo(f"graded: {out}")
+    click.echo(f"totals: {summary['totals']}")
+
+
+@cli.command("export")
+@click.argument("graded", type=click.Path(exists=True, dir_okay=False))
+@click.option("--lms", type=click.Choice(["canvas", "moodle", "blackboard", "generic"]),
+              required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@click.option("--assignment", default="calcdrill worksheet", show_default=True,
+              help="Name of the gradebook column.")
+@click.option("--column-id", default="", help="The LMS's id of an existing column "
+              "(Canvas assignment id, Blackboard Column ID) to update it in place.")
+def export_command(graded: str, lms: str, out: str, assignment: str, column_id: str) -> None:
+    """Write GRADED.csv's totals as a gradebook import file for an LMS."""
+    from generator.export import export_grades
+    from grader.batch import BatchError, graded_students
+
+    try:
+        path = export_grades(graded_students(graded), lms, out, assignment=assignment,
+                             column_id=column_id)
+    except BatchError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{lms} gradebook file: {path}")
+
+
 @cli.command("demo")
 @click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Where to write the sample class.")

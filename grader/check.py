@@ -137,6 +137,8 @@ def check(
     deadline = time.monotonic() + time_limit
     complex_ok = kind == "number"
     expected_tree = _read_expected(expected, variables, complex_ok)
+    if kind == "set":
+        answer = _list_separators(answer)
     try:
         answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
     except ReadError as err:
@@ -159,6 +161,20 @@ def _known_mistake(graded: Graded, answer_tree: Node, mistakes: Iterable[Mistake
         if GRADERS[kind](wrong_tree, answer_tree, ctx).status == "correct":
             return Graded("incorrect", graded.score, known.feedback), known.name or known.answer
     return graded, ""
+
+
+def _list_separators(text: str) -> str:
+    """``x = -1; x = 0`` lists a set too: top-level semicolons become commas.
+
+    Same length, so every column in a message still points at what was typed; semicolons
+    inside brackets (matrix rows) are left alone.
+    """
+    depth, out = 0, []
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        out.append("," if ch in ";；" and depth <= 0 else ch)
+    return "".join(out)
 
 
 def _escape(text: str) -> str:
