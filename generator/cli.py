@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -246,12 +247,15 @@ def grade_command(submissions: str, manifest: str, out: str, workers: int | None
     """Grade SUBMISSIONS.csv (student_id,code,answer or student_id,q1,q2,...)."""
     from grader.batch import BatchError, grade_class, load_manifest, read_submissions, write_graded
 
+    from generator.report import write_class_report
+
     try:
         graded = grade_class(load_manifest(manifest), read_submissions(submissions),
                              workers=workers, progress=not quiet)
         summary = write_graded(out, graded)
     except BatchError as err:
         raise click.ClickException(str(err)) from None
+    report = write_class_report(Path(out).with_suffix(".report.html"), graded)
     click.echo(f"{summary['rows']} rows, {summary['answers']} answers: {summary['correct']} "
                f"correct, {summary['blank']} blank, {summary['invalid']} unreadable, "
                f"{summary['flagged']} flagged")
@@ -261,6 +265,7 @@ def grade_command(submissions: str, manifest: str, out: str, workers: int | None
         click.echo(f"no submission from: {', '.join(summary['missing_students'])}")
     click.echo(f"graded: {out}")
     click.echo(f"totals: {summary['totals']}")
+    click.echo(f"report: {report}")
 
 
 @cli.command("export")

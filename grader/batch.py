@@ -5,7 +5,10 @@ commas or Excel's semicolons, quoted commas and line breaks.  Two shapes are rea
 
 * long: ``student_id,code,answer``, one row per answer (the code printed beside the
   problem says which problem it answers);
-* wide: ``student_id,q1,q2,...``, one row per student, columns in worksheet order.
+* wide: ``student_id,q1,q2,...``, one row per student, columns in worksheet order;
+* an online quiz's export: Moodle's quiz "Responses" report ("Response N" answers
+  problem N) and Canvas's quiz "Student Analysis" report (the k-th question answers
+  problem k), with students matched by id, email or name against the roster.
 
 Nothing is ever dropped: every input row is in the output with what was made of it.
 Rules, as an instructor would want them:
@@ -13,8 +16,8 @@ Rules, as an instructor would want them:
 * a blank answer scores 0 with "No answer.";
 * an unknown student, an unknown code, or a code printed for another student is graded
   when it can be, flagged, and not counted in any total;
-* when the same student answers the same problem twice, the **last** row counts and the
-  earlier ones are flagged "superseded";
+* when the same student answers the same problem twice, the **last** row counts (for a
+  Canvas report, the highest attempt) and the others are flagged "superseded";
 * each answer is bounded in time (:data:`grader.check.TIME_LIMIT`), so one pathological
   answer cannot stall the class.
 """
@@ -71,6 +74,7 @@ class ManifestProblem:
     code: str
     kind: str
     answer: str
+    family: str
     variables: tuple[str, ...]
     assume: dict[str, str]
     tolerance: float | None
@@ -100,6 +104,7 @@ def load_manifest(path: str | Path) -> ClassManifest:
             problems = [ManifestProblem(
                 student_id=str(student["student_id"]), number=int(p["number"]),
                 code=normalize_code(p["code"]), kind=p["kind"], answer=p["answer"],
+                family=p.get("family", ""),
                 variables=tuple(p["variables"]), assume=dict(p.get("assume") or {}),
                 tolerance=p.get("tolerance"),
                 mistakes=tuple(Mistake(m["answer"], m["feedback"], m.get("name", ""))
@@ -130,6 +135,15 @@ class SubmissionTable:
     code_column: int = -1
     answer_column: int = -1
     question_columns: dict[int, int] = field(default_factory=dict)  # number -> column
+    #: Where the file came from: "calcdrill", "moodle" (quiz Responses report) or
+    #: "canvas" (quiz Student Analysis report).
+    source: str = "calcdrill"
+    #: Columns that may identify the student, tried in order (ids, then emails, names).
+    identity_columns: list[int] = field(default_factory=list)
+    #: Per row, which of two answers to the same problem counts (the larger).
+    precedence: list[float] = field(default_factory=list)
+    #: Per row, a note such as "attempt not finished".
+    notes: list[str] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -163,6 +177,10 @@ def read_submissions(path: str | Path) -> SubmissionTable:
         lines.append(reader.line_num)
     header, rows, lines = [h.strip() for h in rows[0]], rows[1:], lines[1:]
     lowered = [h.lower() for h in header]
+    if any(re.fullmatch(r"response \d+", h) for h in lowered):
+        return _moodle_responses(path, header, rows, lines)
+    if lowered[:2] == ["name", "id"] and "n correct" in lowered:
+        return _canvas_student_analysis(path, header, rows, lines)
     id_column = next((lowered.index(n) for n in _LONG_ID if n in lowered), None)
     if id_column is None:
         raise BatchError(f"no student_id column; the header is {', '.join(header)}", path)
@@ -182,6 +200,90 @@ def read_submissions(path: str | Path) -> SubmissionTable:
     return table
 
 
+def _moodle_responses(path: Path, header, rows, lines) -> SubmissionTable:
+    """A Moodle quiz "Responses" report: "Response N" is problem N of the worksheet.
+
+    Students are matched by ``ID number`` (when the site shows it) or ``Email address``
+    against the roster's email; "-" means no response; a STACK response
+    ``Seed: 1; ans1: x^2 [score]; ...`` is read as its first input, ``x^2``.
+    """
+    lowered = [h.lower() for h in header]
+    identity = [lowered.index(n) for n in ("id number", "email address", "email")
+                if n in lowered]
+    if not identity:
+        raise BatchError("a Moodle responses report needs an 'Email address' or 'ID number' "
+                         "column to know the students (turn it on in the report options)", path)
+    questions = {int(m.group(1)): k for k, h in enumerate(lowered)
+                 if (m := re.fullmatch(r"response (\d+)", h))}
+    state = lowered.index("state") if "state" in lowered else (
+        lowered.index("status") if "status" in lowered else None)
+    cleaned, notes = [], []
+    for row in rows:
+        row = list(row) + [""] * (len(header) - len(row))
+        for column in questions.values():
+            row[column] = _moodle_cell(row[column])
+        cleaned.append(row)
+        status = "finished" if state is None else row[state].strip().lower()
+        notes.append("" if status == "finished" else
+                     "no attempt" if status in ("", "-") else f"attempt {status}")
+    return SubmissionTable(path, header, cleaned, lines, "wide", identity[0],
+                           question_columns=questions, source="moodle",
+                           identity_columns=identity, notes=notes)
+
+
+def _moodle_cell(cell: str) -> str:
+    cell = cell.strip()
+    if cell == "-":
+        return ""
+    stack = re.match(r"Seed:\s*\d+;\s*[A-Za-z_]\w*:\s*(.*?)\s*\[[a-z]+\]", cell)
+    return stack.group(1) if stack else cell
+
+
+def _canvas_student_analysis(path: Path, header, rows, lines) -> SubmissionTable:
+    """A Canvas quiz "Student Analysis" report: the k-th question is problem k.
+
+    Students are matched by ``sis_id`` (our student_id), then the Canvas ``id`` or the
+    name against the roster; with all attempts included, the highest attempt counts.
+    """
+    lowered = [h.lower() for h in header]
+    questions = {}
+    for k, h in enumerate(header):
+        if re.match(r"^\d+:\s", h):
+            questions[len(questions) + 1] = k
+    if not questions:
+        raise BatchError("no question columns ('<id>: <question text>') in this Canvas "
+                         "report", path)
+    identity = [lowered.index(n) for n in ("sis_id", "id", "name") if n in lowered]
+    attempt = lowered.index("attempt") if "attempt" in lowered else None
+    precedence = []
+    for row, line in zip(rows, lines):
+        try:
+            number = float(row[attempt]) if attempt is not None else 0.0
+        except (ValueError, IndexError):
+            number = 0.0
+        precedence.append(number * 1e6 + line)
+    return SubmissionTable(path, header, [list(r) for r in rows], lines, "wide", identity[0],
+                           question_columns=questions, source="canvas",
+                           identity_columns=identity, precedence=precedence)
+
+
+def _identify(manifest: ClassManifest, table: SubmissionTable, cells: list[str]) -> str:
+    """The manifest's student_id for a row: by id, then by email, Canvas id or name."""
+    values = [cells[c].strip() for c in (table.identity_columns or [table.id_column])]
+    for value in values:
+        if value in manifest.students:
+            return value
+    for value in values:
+        if not value:
+            continue
+        for sid, student in manifest.students.items():
+            extra = {k.lower(): str(v).strip() for k, v in student["extra"].items()}
+            if value.lower() in (extra.get("email", "").lower(), extra.get("canvas_id", ""),
+                                 student["name"].strip().lower()) and value:
+                return sid
+    return values[0] if values else ""
+
+
 @dataclass
 class GradedAnswer:
     """What was made of one answer cell."""
@@ -196,6 +298,7 @@ class GradedAnswer:
     mistake: str = ""
     flag: str = ""
     counted: bool = True
+    precedence: float = 0.0
 
 
 @dataclass
@@ -227,9 +330,9 @@ def grade_class(manifest: ClassManifest, table: SubmissionTable, *,
 
     answers: list[list[GradedAnswer]] = []
     jobs: list[tuple[GradedAnswer, ManifestProblem, str]] = []
-    for row, line in zip(table.rows, table.lines):
+    for index, (row, line) in enumerate(zip(table.rows, table.lines)):
         cells = row + [""] * (len(table.header) - len(row))
-        student_id = cells[table.id_column].strip()
+        student_id = _identify(manifest, table, cells)
         if table.form == "long":
             items = [(None, cells[table.code_column], cells[table.answer_column])]
         else:
@@ -237,7 +340,10 @@ def grade_class(manifest: ClassManifest, table: SubmissionTable, *,
         graded_row = []
         for number, code, answer in items:
             graded = GradedAnswer(line, student_id, number, code.strip(), "unmatched", 0.0, "")
+            graded.precedence = table.precedence[index] if table.precedence else line
             problem = _find_problem(manifest, graded, student_id, number, code)
+            if table.notes and table.notes[index] and not graded.flag:
+                graded.flag = table.notes[index]
             graded_row.append(graded)
             if problem is None:
                 continue
@@ -318,9 +424,10 @@ def _supersede(answers: list[list[GradedAnswer]]) -> None:
                 continue
             key = (graded.student_id, graded.number)
             if key in last:
-                earlier = last[key]
+                earlier, later = sorted((last[key], graded), key=lambda g: g.precedence)
                 earlier.counted = False
-                earlier.flag = f"superseded by line {graded.line}"
+                earlier.flag = f"superseded by line {later.line}"
+                graded = later
             last[key] = graded
 
 

@@ -115,3 +115,39 @@ class TestCheckByCode:
         result = runner.invoke(cli, ["check", bad, "2x"])
         assert result.exit_code == 2
         assert "is not a valid code (its check characters do not match)" in result.output
+
+
+class TestGradeAndExport:
+    def test_grade_then_export(self, runner, tmp_path):
+        """A class graded from the CLI, then exported for Canvas."""
+        manifest = {"title": "T", "students": [{"student_id": "s1", "name": "Ana García",
+                    "extra": {"email": "a@x.edu", "section": "A"}, "problems": [
+                        {"student_id": "s1", "number": 1, "code": "AAAA-BBBB-CC11",
+                         "kind": "expression", "answer": "2*x", "variables": ["x"],
+                         "assume": {}, "tolerance": None, "family": "f", "prompt": "",
+                         "mistakes": []}]}]}
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+        (tmp_path / "subs.csv").write_text("student_id,code,answer\ns1,aaaa-bbbb-cc11,2x\n"
+                                           "s7,AAAA-BBBB-CC11,2x\n", "utf-8")
+        graded = tmp_path / "GRADED.csv"
+        result = runner.invoke(cli, ["grade", str(tmp_path / "subs.csv"), "--manifest",
+                                     str(tmp_path / "manifest.json"), "--out", str(graded),
+                                     "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert "unknown students (kept, not counted): s7" in result.output
+        assert (tmp_path / "GRADED.report.html").exists()
+        result = runner.invoke(cli, ["export", str(graded), "--lms", "canvas", "--out",
+                                     str(tmp_path / "canvas.csv"), "--assignment", "Week 3"])
+        assert result.exit_code == 0, result.output
+        lines = (tmp_path / "canvas.csv").read_text("utf-8").splitlines()
+        assert lines[0] == "Student,ID,SIS User ID,SIS Login ID,Section,Week 3"
+        assert lines[2] == '"García, Ana",,s1,a@x.edu,A,1.00'
+
+    def test_grade_bad_file(self, runner, tmp_path):
+        (tmp_path / "manifest.json").write_text("{}", "utf-8")
+        (tmp_path / "subs.csv").write_text("student_id,code,answer\n", "utf-8")
+        result = runner.invoke(cli, ["grade", str(tmp_path / "subs.csv"), "--manifest",
+                                     str(tmp_path / "manifest.json"), "--out",
+                                     str(tmp_path / "g.csv")])
+        assert result.exit_code == 1
+        assert "not a calcdrill manifest" in result.output

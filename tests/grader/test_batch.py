@@ -119,3 +119,64 @@ def test_bad_manifest(tmp_path):
 
 def test_codes_are_read_forgivingly():
     assert normalize_code("aaaa bbbb cco1") == "AAAA-BBBB-CC01"
+
+
+# -- online quiz exports, in the exact formats of the LMS samples ---------------------------
+
+from pathlib import Path  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "lms-samples"
+needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="LMS samples not present")
+
+
+def quiz_manifest(tmp_path, students, problems):
+    data = {"title": "Quiz", "students": [
+        {"student_id": sid, "name": name, "extra": extra, "problems": [
+            {"student_id": sid, "number": n, "code": f"Q{sid[-2:]}{n:02d}-AAAA-BBBB",
+             "kind": kind, "answer": answer, "variables": variables, "assume": {},
+             "tolerance": tolerance, "family": "f", "prompt": "", "mistakes": []}
+            for n, (kind, answer, variables, tolerance) in enumerate(problems, start=1)]}
+        for sid, name, extra in students]}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data), "utf-8")
+    return load_manifest(path)
+
+
+@needs_samples
+def test_moodle_quiz_responses(tmp_path):
+    """Students by email; "Response N" is problem N; STACK cells read; "-" is blank."""
+    manifest = quiz_manifest(tmp_path, [
+        (f"m{k}", name, {"email": f"student{k}@example.com"})
+        for k, name in enumerate(["Anne Able", "Bobby Bunce", "Carla Cole", "Dana Dunn"],
+                                 start=1)],
+        [("expression", "(x-7)^4/4 + c", ["x", "c"], None),
+         ("number", "pi", [], 0.01),
+         ("expression", "x^2 + C", ["x", "C"], None)])
+    table = read_submissions(SAMPLES / "moodle_quiz_responses__constructed.csv")
+    assert table.source == "moodle"
+    graded = grade_class(manifest, table)
+    statuses = [[g.status for g in row] for row in graded.answers]
+    assert statuses[0] == ["correct", "correct", "correct"]      # Anne, STACK cell read
+    assert statuses[1] == ["blank", "incorrect", "incorrect"]    # Bobby: "-", 3.0, 2x + C
+    assert statuses[2] == ["blank", "blank", "blank"]            # Carla: in progress
+    assert graded.answers[2][0].flag == "attempt in progress"
+    assert graded.answers[3][0].flag == "no attempt"
+    assert graded.totals == {"m1": 3.0, "m2": 0.0, "m3": 0.0, "m4": 0.0}
+
+
+@needs_samples
+def test_canvas_student_analysis(tmp_path):
+    """Students by sis_id; the k-th question is problem k; the highest attempt counts."""
+    manifest = quiz_manifest(tmp_path, [("S1001", "Jane Doe", {}), ("S1002", "Richard Roe", {})],
+                             [("expression", "3*x^2 + 2", ["x"], None),
+                              ("expression", "x^2 + C", ["x", "C"], None),
+                              ("number", "1", [], None)])
+    table = read_submissions(SAMPLES / "canvas_quiz_student_analysis__constructed.csv")
+    assert table.source == "canvas"
+    graded = grade_class(manifest, table)
+    out = tmp_path / "GRADED.csv"
+    write_graded(out, graded)
+    result = rows(out)
+    assert len(result) == 3  # every attempt kept
+    assert graded.totals == {"S1001": 3.0, "S1002": 2.0}
+    assert result[1]["flag"].startswith("superseded by line 2")  # attempt 1 < attempt 2
