@@ -241,19 +241,33 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
               help="GRADED.csv to write (totals go beside it).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes to use (default: one per core).")
+@click.option("--refresh-keys", is_flag=True,
+              help="Recompute the keys from the banks as they are now (after a bank fix).")
+@click.option("--bank", "bank_paths", multiple=True, metavar="PATH",
+              help="A bank file the class came from, besides the shipped banks.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def grade_command(submissions: str, manifest: str, out: str, workers: int | None,
-                  quiet: bool) -> None:
-    """Grade SUBMISSIONS.csv (student_id,code,answer or student_id,q1,q2,...)."""
+                  refresh_keys: bool, bank_paths: tuple[str, ...], quiet: bool) -> None:
+    """Grade SUBMISSIONS.csv against the manifest of the class's worksheets.
+
+    SUBMISSIONS.csv is long (student_id,code,answer), wide (student_id,q1,q2,...), a Moodle
+    quiz Responses report or a Canvas quiz Student Analysis report.
+    """
+    from generator.report import write_class_report
     from grader.batch import BatchError, grade_class, load_manifest, read_submissions, write_graded
 
-    from generator.report import write_class_report
-
     try:
-        graded = grade_class(load_manifest(manifest), read_submissions(submissions),
+        class_manifest = load_manifest(manifest)
+        if refresh_keys:
+            from generator.rekey import refresh_keys as refresh
+
+            banks = shipped_banks() + [find_bank(p) for p in bank_paths]
+            changed, total = refresh(class_manifest, banks, progress=not quiet)
+            click.echo(f"keys: {changed} of {total} differ from the printed ones")
+        graded = grade_class(class_manifest, read_submissions(submissions),
                              workers=workers, progress=not quiet)
         summary = write_graded(out, graded)
-    except BatchError as err:
+    except (BatchError, BankError, LookupError) as err:
         raise click.ClickException(str(err)) from None
     report = write_class_report(Path(out).with_suffix(".report.html"), graded)
     click.echo(f"{summary['rows']} rows, {summary['answers']} answers: {summary['correct']} "
@@ -295,7 +309,7 @@ def export_command(graded: str, lms: str, out: str, assignment: str, column_id: 
               help="Where to write the sample class.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def demo_command(out: str, quiet: bool) -> None:
-    """Generate worksheets for a sample roster, then grade sample answers."""
+    """Generate worksheets for a sample roster, grade a sample class, check typed answers."""
     from generator.classroom import generate_class
     from generator.demo import SAMPLE_ROSTER, grade_sample
     from generator.render import DocumentInfo
@@ -307,6 +321,23 @@ def demo_command(out: str, quiet: bool) -> None:
     click.echo(f"Answer key: {result.answer_key}")
     click.echo(f"Solutions : {result.solutions}")
     click.echo(f"Manifest  : {result.manifest}")
+    from generator.demo import sample_submissions
+    from generator.export import export_grades
+    from generator.report import write_class_report
+    from grader.batch import grade_class, graded_students, load_manifest, read_submissions, \
+        write_graded
+
+    submissions = sample_submissions(result.manifest, result.out / "submissions.csv")
+    graded_path = result.out / "GRADED.csv"
+    graded = grade_class(load_manifest(result.manifest), read_submissions(submissions),
+                         progress=False)
+    summary = write_graded(graded_path, graded)
+    report = write_class_report(result.out / "GRADED.report.html", graded)
+    canvas = export_grades(graded_students(graded_path), "canvas", result.out / "canvas.csv",
+                           assignment="Sample worksheet")
+    click.echo(f"Graded a sample class's answers ({summary['answers']} answers, "
+               f"{summary['correct']} right): {graded_path}")
+    click.echo(f"Class report: {report}; Canvas gradebook file: {canvas}")
     click.echo("")
     click.echo("Grading sample answers, typed the way students type them:")
     for sample, verdict in grade_sample():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader import Mistake, Verdict, check
 
-__all__ = ["SAMPLE", "SAMPLE_ROSTER", "SampleAnswer", "grade_sample"]
+__all__ = ["SAMPLE", "SAMPLE_ROSTER", "SampleAnswer", "grade_sample", "sample_submissions"]
 
 #: The sample class of ``calcdrill demo``.
 SAMPLE_ROSTER = Path(__file__).resolve().parent.parent / "examples" / "roster.csv"
@@ -65,3 +65,28 @@ def grade_sample() -> list[tuple[SampleAnswer, Verdict]]:
     return [(s, check(s.expected, s.answer, kind=s.kind, variables=s.variables,
                       assume=s.assume, tolerance=s.tolerance, mistakes=s.mistakes))
             for s in SAMPLE]
+
+
+def sample_submissions(manifest_path: Path, target: Path, *, seed: int = 7) -> Path:
+    """A plausible class's answers to a generated class: mostly right, some of the
+    families' known mistakes, some blank; long form, codes typed in lower case."""
+    import csv
+    import json
+    import random
+
+    rng = random.Random(seed)
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", "code", "answer"])
+        for student in manifest["students"]:
+            for problem in student["problems"]:
+                roll = rng.random()
+                if roll < 0.7:
+                    answer = problem["answer"]
+                elif roll < 0.9 and problem["mistakes"]:
+                    answer = rng.choice(problem["mistakes"])["answer"]
+                else:
+                    answer = ""
+                writer.writerow([student["student_id"], problem["code"].lower(), answer])
+    return target

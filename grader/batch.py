@@ -75,10 +75,12 @@ class ManifestProblem:
     kind: str
     answer: str
     family: str
+    bank: str
     variables: tuple[str, ...]
     assume: dict[str, str]
     tolerance: float | None
     mistakes: tuple[Mistake, ...]
+    seed: int | None = None
 
 
 @dataclass
@@ -104,7 +106,7 @@ def load_manifest(path: str | Path) -> ClassManifest:
             problems = [ManifestProblem(
                 student_id=str(student["student_id"]), number=int(p["number"]),
                 code=normalize_code(p["code"]), kind=p["kind"], answer=p["answer"],
-                family=p.get("family", ""),
+                family=p.get("family", ""), bank=p.get("bank", ""), seed=p.get("seed"),
                 variables=tuple(p["variables"]), assume=dict(p.get("assume") or {}),
                 tolerance=p.get("tolerance"),
                 mistakes=tuple(Mistake(m["answer"], m["feedback"], m.get("name", ""))
