@@ -97,3 +97,14 @@ def test_same_seed_same_class():
 def test_unknown_family_is_named():
     with pytest.raises(LookupError, match="no family nope"):
         choose_families(shipped_banks(), 2, seed=1, family_ids=["nope"])
+
+
+def test_html_format(tmp_path):
+    """--format html writes the same documents as HTML pages with their stylesheet."""
+    result = generate_class(shipped_banks(), STUDENTS[:2], problems=3, seed=5, out=tmp_path,
+                            info=DocumentInfo("Week 3"), fmt="html", progress=False)
+    page = result.worksheets[0].read_text("utf-8")
+    assert result.worksheets[0].suffix == ".html" and "<svg" in page
+    assert 'href="calcdrill.css"' in page and (tmp_path / "worksheets" / "calcdrill.css").exists()
+    assert "María José García" in result.answer_key.read_text("utf-8")
+    assert json.loads(result.manifest.read_text("utf-8"))["students"][0]["student_id"] == "s001"
