@@ -10,7 +10,7 @@ The method, and why each step is there:
 2. **Screen** in float64 with NumPy at every point at once (microseconds).
 3. **Confirm** in arbitrary precision with mpmath: a "different" needs a point where
    the high-precision values differ; an "equal" needs agreement at several points to
-   a precision chosen from the spread of magnitudes seen (so ``1 + e^(-100)`` is not 1).
+   a precision chosen from the magnitudes seen (so ``1 + e^(-100)`` is not 1).
 
 A verdict is never taken from floats alone, so rounding cannot mark a right answer
 wrong or a wrong answer right.  "undecided" remains for answers whose values cannot be
@@ -213,8 +213,9 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
     None when the expected answer itself is undefined there (the point is unusable).
     Raises TimeUp when the comparison would need more precision than allowed.
 
-    The working precision must exceed the spread of magnitudes seen (how many bits can
-    cancel) by a safe margin; most answers need no more than the first try's 192 bits.
+    The working precision must exceed what tiny terms demand (see
+    :class:`~grader.numeric.MpTracker`) by a safe margin; most answers need no more than
+    the first try's 192 bits.
     """
     key = tuple(point.items())
     precision, previous = 192, None
@@ -225,26 +226,39 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
         a = _evaluate(answer, key, precision, deadline)
         if a is None:
             return False
-        e_value, e_max, e_min, e_cut = e
-        a_value, a_max, a_min, a_cut = a
-        largest, smallest = max(e_max, a_max), min(e_min, a_min)
-        with mpmath.workprec(precision):
-            # Rounding costs at most about 2^(largest magnitude - precision) a step, so a
-            # larger difference is real whatever tiny terms remain unresolved.
-            if abs(e_value - a_value) > mpmath.ldexp(1, largest - precision + 32):
-                return False
-        needed = 128 + max(0, largest - smallest)
+        e_value, e_max, e_demand, e_cut, e_cancel = e
+        a_value, a_max, a_demand, a_cut, a_cancel = a
+        demand = max(e_demand, a_demand)
+        with mpmath.workprec(2 * precision):
+            scale = max(abs(e_value), abs(a_value))
+            if not (e_cancel or a_cancel):
+                # Without cancellation every rounding error stays relative to the value.
+                tolerance = scale * mpmath.ldexp(1, 32 - precision)
+            else:
+                # With cancellation the error is absolute and depends on the path: measure
+                # it, by evaluating again at twice the precision.
+                e2 = _evaluate_cached(expected, key, 2 * precision, deadline)
+                a2 = _evaluate(answer, key, 2 * precision, deadline)
+                if e2 is None or a2 is None:
+                    return None if e2 is None else False
+                error = abs(e_value - e2[0]) + abs(a_value - a2[0])
+                e_value, a_value = e2[0], a2[0]
+                tolerance = error * mpmath.ldexp(1, 24 - precision) + \
+                    scale * mpmath.ldexp(1, 32 - 2 * precision)
+            if abs(e_value - a_value) > tolerance:
+                return False  # a difference beyond rounding is real, whatever else is unknown
+        needed = 128 + demand
         # Tiny values that shrink as precision grows are rounding noise (sin(pi)^2),
         # not quantities: once they do, the current precision already resolves every
         # genuine tiny term seen at the lower one.
-        noise = previous is not None and smallest < previous[1] - (precision - previous[0]) // 2
+        noise = previous is not None and demand > previous[1] + (precision - previous[0]) // 2
         if needed <= precision or noise:
             if e_cut or a_cut:
                 raise TimeUp()  # equal as far as representable values go: undecided
             return True
         if needed > MAX_PRECISION_BITS:
             raise TimeUp()
-        previous = (precision, smallest)
+        previous = (precision, demand)
         precision = needed
 
 
@@ -252,7 +266,7 @@ _MP_CACHE: dict[tuple, tuple | None] = {}
 
 
 def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
-    """(value, largest magnitude, smallest magnitude) of ``node`` at ``point``, or None.
+    """(value, largest magnitude, bits demanded, truncated?) of ``node`` at ``point``, or None.
 
     Cached, because a class answers the same problem: the expected answer is evaluated
     at the same points again and again.
@@ -266,12 +280,13 @@ def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
 
 
 def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
-    """(value, largest magnitude, smallest magnitude) of ``node`` at ``point``, or None."""
+    """(value, largest magnitude, bits demanded, truncated?) of ``node`` at ``point``, or None."""
     with mpmath.workprec(precision):
         tracker = MpTracker(deadline)
         try:
             value = evaluate_mp(node, {k: mpmath.mpf(v) for k, v in point}, tracker)
-            result = (value, tracker.max_mag, tracker.min_mag, tracker.truncated)
+            result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
+                      tracker.cancelled)
         except Undefined:
             result = None
     return result

@@ -34,6 +34,11 @@ MAX_MAGNITUDE_BITS = 1 << 15
 MAX_TRIG_ARGUMENT_BITS = 64
 _GROWING = {"exp", "sinh", "cosh", "softplus", "sech", "csch"}
 _PERIODIC = {"sin", "cos", "tan", "sec", "csc", "cot"}
+# Functions that are about their argument near 0: no information is lost there.
+_ODD = {"sin", "tan", "asin", "atan", "sinh", "tanh", "asinh", "atanh", "relu", "sign",
+        "heaviside", "abs", "sqrt", "cbrt", "max", "min", "atan2"}
+# Even functions: f(ε) - f(0) is of order ε².
+_EVEN = {"cos", "cosh", "sec", "sech"}
 # Functions with zeros away from 0, whose result can be a cancelled zero.
 _CANCELLING = {"sin", "cos", "tan", "cot", "ln", "log2", "log10", "acos"}
 
@@ -103,15 +108,23 @@ def _as_array(value, n: int) -> np.ndarray:
 
 @dataclass
 class MpTracker:
-    """Watches an mpmath evaluation: the range of magnitudes seen, and the deadline.
+    """Watches an mpmath evaluation: the magnitudes seen, and the deadline.
 
-    The spread between the largest and smallest intermediate magnitude says how many
-    bits can cancel, hence the working precision a trustworthy comparison needs.
+    What says how many bits a trustworthy comparison needs is the largest gap between
+    the magnitudes of two numbers added or subtracted: 1 + e^-100 loses e^-100 below
+    145 bits.  A function of a tiny argument counts as such a sum (cos(10^-30) and
+    e^(10^-30) differ from 1 only far down).  Large or small values alone need no extra
+    precision: (x - a)^6000 keeps its relative accuracy.
     """
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 1.0)
     max_mag: int = -(1 << 62)
     min_mag: int = 1 << 62
+    #: Largest magnitude gap between the two operands of an addition or subtraction.
+    max_gap: int = 0
+    #: Some addition cancelled (its result far below its operands): rounding errors are
+    #: then absolute, not relative, and must be measured (see grader.equivalence).
+    cancelled: bool = False
     #: A term too small to represent was dropped: equality can no longer be confirmed.
     truncated: bool = False
 
@@ -133,9 +146,16 @@ class MpTracker:
             raise TimeUp()
         return value
 
+    def add_gap(self, left, right) -> None:
+        if left and right:
+            gap = abs(mpmath.mag(left) - mpmath.mag(right))
+            if gap > self.max_gap:
+                self.max_gap = gap
+
     @property
-    def spread(self) -> int:
-        return max(0, self.max_mag - self.min_mag) if self.max_mag >= self.min_mag else 0
+    def demand(self) -> int:
+        """Bits that tiny terms may need beyond the working margin."""
+        return self.max_gap
 
 
 def evaluate_mp(node: Node, env: dict[str, mpmath.mpf], tracker: MpTracker):
@@ -169,8 +189,12 @@ def _mp(node: Node, env, tracker: MpTracker):
         left, right = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
         op = node.op
         if op in "+-":
+            tracker.add_gap(left, right)
             reference = max(_mag(left), _mag(right))
-            return see(left + right if op == "+" else left - right, reference)
+            result = left + right if op == "+" else left - right
+            if (left or right) and _mag(result) < reference - 16:
+                tracker.cancelled = True
+            return see(result, reference)
         if op == "*":
             return see(left * right)
         if not right:
@@ -179,6 +203,9 @@ def _mp(node: Node, env, tracker: MpTracker):
     if isinstance(node, Call):
         args = [_mp(a, env, tracker) for a in node.args]
         func = node.func
+        if args[0] and func not in _ODD and mpmath.mag(args[0]) < 0:
+            # f(ε) = f(0) + O(ε) (or O(ε²) for even functions): a sum in disguise.
+            tracker.add_gap(1, args[0] ** 2 if func in _EVEN else args[0])
         if func in _GROWING and abs(mpmath.re(args[0])) > MAX_MAGNITUDE_BITS // 2:
             raise Undefined(f"{func} of a number too large")
         if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
@@ -190,12 +217,15 @@ def _mp(node: Node, env, tracker: MpTracker):
                 # e^-|z| is below 2^-MAX: drop it, and remember that something was dropped.
                 tracker.truncated = True
                 return see(mpmath.mpf(1) if mpmath.re(z) > 0 else mpmath.mpf(0))
-            if mpmath.re(z) >= 0:
-                return see(1 / (1 + see(mpmath.exp(-z))))
-            t = see(mpmath.exp(z))
-            return see(t / (1 + t))
+            t = see(mpmath.exp(-z) if mpmath.re(z) >= 0 else mpmath.exp(z))
+            tracker.add_gap(1, t)  # 1 + e^-|z| is an addition too
+            return see(1 / (1 + t) if mpmath.re(z) >= 0 else t / (1 + t))
         if func in _CANCELLING:
-            return see(FUNCTIONS[func].mp(*args), max(_mag(args[0]), 1))
+            reference = max(_mag(args[0]), 1)
+            result = FUNCTIONS[func].mp(*args)
+            if _mag(result) < reference - 16:
+                tracker.cancelled = True  # sin(10^10 π): a zero reached by cancellation
+            return see(result, reference)
         return see(FUNCTIONS[func].mp(*args))
     raise Undefined(f"{type(node).__name__} has no single value")
 

@@ -26,9 +26,20 @@ def test_mpmath_refuses_what_cannot_be_computed(text):
         evaluate_mp(parse(text, variables=["x"]), {}, MpTracker())
 
 
-def test_tracker_sees_the_spread_of_magnitudes():
-    """exp(-100) next to 1 means about 145 bits can cancel."""
+def test_tracker_measures_what_tiny_terms_need():
+    """1 + e^-100 needs about 145 bits; a big power alone needs none extra."""
     tracker = MpTracker()
     with mpmath.workprec(64):
         evaluate_mp(parse("1 + exp(-100)"), {}, tracker)
-    assert tracker.max_mag - tracker.min_mag >= 140
+    assert tracker.demand >= 140 and not tracker.cancelled
+    tracker = MpTracker()
+    with mpmath.workprec(64):
+        evaluate_mp(parse("(x - 2)^600", variables=["x"]), {"x": mpmath.mpf(0.5)}, tracker)
+    assert tracker.demand < 8
+
+
+def test_tracker_notices_cancellation():
+    tracker = MpTracker()
+    with mpmath.workprec(64):
+        evaluate_mp(parse("(x + 10^30) - 10^30", variables=["x"]), {"x": mpmath.mpf(1)}, tracker)
+    assert tracker.cancelled
