@@ -38,6 +38,8 @@ __all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
 SAMPLES = 24
+#: Simple values (halves and small integers, never 0 or ±1) for the simple points.
+_SIMPLE = np.array([0.5, 1.5, 2.0, 2.5, 3.0])
 #: Fewest usable points (expected defined and real) before we look elsewhere.
 MIN_POINTS = 6
 #: Points where an "equal" is confirmed in high precision (more with kinks).
@@ -94,7 +96,7 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
     """
     rng = np.random.default_rng(zlib.crc32(repr((domain, wide)).encode()))
     points = {}
-    for name in domain.variables:
+    for index, name in enumerate(domain.variables):
         what = domain.assumption(name)
         if wide:
             magnitude = np.exp(rng.uniform(np.log(0.01), np.log(1000.0), SAMPLES))
@@ -103,9 +105,36 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
         if what in ("positive", "nonnegative"):
             values = magnitude
         else:
-            values = magnitude * rng.choice([-1.0, 1.0], SAMPLES)
+            values = magnitude * rng.choice([-1.0, 1.0], len(magnitude))
+        if not wide:
+            values = np.concatenate([values, _simple_points(index, what,
+                                                            len(domain.variables))])
         points[name] = values
     return points
+
+
+def _simple_points(index: int, what: str, count: int) -> np.ndarray:
+    """Values of variable number ``index`` at the simple points, appended last.
+
+    a^(b c) and (a^b)^c agree at every random point where both are real, but not at
+    a = -2, b = 2, c = 1/2.  The simple points (halves and small integers, never 0 or ±1)
+    form an orthogonal array: every pair of variables takes every pair of values, with
+    signs mixed.  Extra points can only reveal differences, never hide them.
+    """
+    levels = len(_SIMPLE)
+    if count == 1:  # one variable: each value, with each sign
+        return _SIMPLE if what in ("positive", "nonnegative") else \
+            np.concatenate([_SIMPLE, -_SIMPLE])
+    runs = np.arange(levels * levels)
+    values = _SIMPLE[(runs // levels + index * (runs % levels)) % levels]
+    if what in ("positive", "nonnegative"):
+        return values
+    return values * np.where((runs // levels + runs + index) % 2 == 0, -1.0, 1.0)
+
+
+@lru_cache(maxsize=1024)
+def _kinked(expected: Node) -> bool:
+    return has_calls(expected, NON_ANALYTIC)
 
 
 @lru_cache(maxsize=1024)
@@ -143,7 +172,7 @@ def compare(expected: Node, answer: Node, domain: Domain, *, deadline: float | N
 
 
 def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> Comparison:
-    kinked = has_calls(expected, NON_ANALYTIC) or has_calls(answer, NON_ANALYTIC)
+    kinked = _kinked(expected) or has_calls(answer, NON_ANALYTIC)
     # A constant has one value: one usable point is all there is to have.
     needed = MIN_POINTS if domain.variables else 1
     e_parts, a_parts, usable_parts, env_parts = [], [], [], []
@@ -180,11 +209,12 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     # floats disagree everywhere (cancellation, as in (x + 10^30) - 10^30), a run of
     # high-precision agreements shows the float screen, not the answer, is at fault.
     suspects = index[~close[index]]
-    with np.errstate(all="ignore"):
-        # Largest relative disagreements first (NaN ranks first): a real difference
-        # stands out from rounding noise.
-        badness = np.nan_to_num(diff[suspects] / (scale[suspects] + 1e-300), nan=np.inf)
-    suspects = suspects[np.argsort(-badness, kind="stable")]
+    if len(suspects):
+        with np.errstate(all="ignore"):
+            # Largest relative disagreements first (NaN ranks first): a real difference
+            # stands out from rounding noise.
+            badness = np.nan_to_num(diff[suspects] / (scale[suspects] + 1e-300), nan=np.inf)
+        suspects = suspects[np.argsort(-badness, kind="stable")]
     confirmed = 0
     for k in suspects[:MAX_RECHECKS]:
         verdict = _mp_equal(expected, answer, point(k), deadline)
@@ -231,22 +261,21 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
         demand = max(e_demand, a_demand)
         with mpmath.workprec(2 * precision):
             scale = max(abs(e_value), abs(a_value))
-            if not (e_cancel or a_cancel):
-                # Without cancellation every rounding error stays relative to the value.
-                tolerance = scale * mpmath.ldexp(1, 32 - precision)
-            else:
-                # With cancellation the error is absolute and depends on the path: measure
-                # it, by evaluating again at twice the precision.
+            # Without cancellation every rounding error stays relative to the value.
+            agree = abs(e_value - a_value) <= scale * mpmath.ldexp(1, 32 - precision)
+            if e_cancel or a_cancel or not agree:
+                # Sums that cancel (sharply, or gradually as in an expanded polynomial)
+                # leave absolute errors that depend on the path: measure them, evaluating
+                # again at twice the precision, before trusting either verdict.
                 e2 = _evaluate_cached(expected, key, 2 * precision, deadline)
                 a2 = _evaluate(answer, key, 2 * precision, deadline)
                 if e2 is None or a2 is None:
                     return None if e2 is None else False
                 error = abs(e_value - e2[0]) + abs(a_value - a2[0])
-                e_value, a_value = e2[0], a2[0]
                 tolerance = error * mpmath.ldexp(1, 24 - precision) + \
                     scale * mpmath.ldexp(1, 32 - 2 * precision)
-            if abs(e_value - a_value) > tolerance:
-                return False  # a difference beyond rounding is real, whatever else is unknown
+                if abs(e2[0] - a2[0]) > tolerance:
+                    return False  # beyond rounding: real, whatever else is unknown
         needed = 128 + demand
         # Tiny values that shrink as precision grows are rounding noise (sin(pi)^2),
         # not quantities: once they do, the current precision already resolves every

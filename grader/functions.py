@@ -80,6 +80,30 @@ def _mp_sign(x):
     return mpmath.mpf(1) if x > 0 else mpmath.mpf(-1) if x < 0 else mpmath.mpf(0)
 
 
+def _real_domain(np_f: Callable, mp_f: Callable, inside: Callable) -> tuple[Callable, Callable]:
+    """asin(2) is undefined for real calculus (and NumPy and mpmath put it on different
+    sides of the branch cut): a real argument outside ``inside`` has no value."""
+
+    def numpy_version(z):
+        real = np.abs(z.imag) <= 1e-12 * (1 + np.abs(z.real))
+        with np.errstate(all="ignore"):
+            out = np_f(z)
+        return np.where(real & ~inside(z.real), np.nan, out)
+
+    def mp_version(z):
+        if not isinstance(z, mpmath.mpc) and not inside(z):
+            raise NotReal(np_f.__name__)
+        return mp_f(z)
+
+    return numpy_version, mp_version
+
+
+_ASIN = _real_domain(np.arcsin, mpmath.asin, lambda x: abs(x) <= 1)
+_ACOS = _real_domain(np.arccos, mpmath.acos, lambda x: abs(x) <= 1)
+_ATANH = _real_domain(np.arctanh, mpmath.atanh, lambda x: abs(x) < 1)
+_ACOSH = _real_domain(np.arccosh, mpmath.acosh, lambda x: x >= 1)
+
+
 def _np_sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -122,8 +146,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     _F("sec", (1,), lambda z: 1 / np.cos(z), mpmath.sec, "sec", sympy.sec, power_prefix=True),
     _F("csc", (1,), lambda z: 1 / np.sin(z), mpmath.csc, "csc", sympy.csc, power_prefix=True),
     _F("cot", (1,), lambda z: 1 / np.tan(z), mpmath.cot, "cot", sympy.cot, power_prefix=True),
-    _F("asin", (1,), np.arcsin, mpmath.asin, "arcsin", sympy.asin),
-    _F("acos", (1,), np.arccos, mpmath.acos, "arccos", sympy.acos),
+    _F("asin", (1,), *_ASIN, "arcsin", sympy.asin),
+    _F("acos", (1,), *_ACOS, "arccos", sympy.acos),
     _F("atan", (1,), np.arctan, mpmath.atan, "arctan", sympy.atan),
     _F("acot", (1,), lambda z: np.arctan(1 / z), mpmath.acot, "arccot", sympy.acot),
     _F("sinh", (1,), np.sinh, mpmath.sinh, "sinh", sympy.sinh, power_prefix=True),
@@ -136,8 +160,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     _F("coth", (1,), lambda z: 1 / np.tanh(z), mpmath.coth, "coth", sympy.coth,
        power_prefix=True),
     _F("asinh", (1,), np.arcsinh, mpmath.asinh, "arsinh", sympy.asinh),
-    _F("acosh", (1,), np.arccosh, mpmath.acosh, "arcosh", sympy.acosh),
-    _F("atanh", (1,), np.arctanh, mpmath.atanh, "artanh", sympy.atanh),
+    _F("acosh", (1,), *_ACOSH, "arcosh", sympy.acosh),
+    _F("atanh", (1,), *_ATANH, "artanh", sympy.atanh),
     _F("sigmoid", (1,), _np_sigmoid, _mp_sigmoid, "sigma",
        lambda x: 1 / (1 + sympy.exp(-x)), power_prefix=True),
     _F("softplus", (1,), lambda z: np.log1p(np.exp(z)), lambda z: mpmath.log(1 + mpmath.exp(z)),

@@ -101,8 +101,15 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int):
 
 
 def _as_array(value, n: int) -> np.ndarray:
+    """``value`` as a complex array, with -0.0 imaginary parts made +0.0.
+
+    A real -0.645 computed as (1.46+0j)/(-2.27+0j) carries a negative-zero imaginary part,
+    and NumPy's sqrt and log then take the other side of their branch cut; mpmath has no
+    signed zeros.  Adding +0.0 (-0.0 + 0.0 is +0.0) keeps both evaluators on the
+    principal branch.
+    """
     if isinstance(value, np.ndarray):
-        return value
+        return value + 0.0
     return np.full(n, value, dtype=complex)
 
 

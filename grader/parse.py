@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import difflib
 from fractions import Fraction
+from functools import lru_cache
 from typing import Iterable
 
 from grader import functions
@@ -143,8 +144,9 @@ def _drop_label(tokens: list[Token], variables: tuple[str, ...]) -> list[Token]:
     return tokens
 
 
+@lru_cache(maxsize=256)
 def _vocabulary(variables: tuple[str, ...], allow_complex: bool) -> dict[str, str]:
-    """Every whole name that means something, with what it means."""
+    """Every whole name that means something, with what it means (do not mutate)."""
     vocab: dict[str, str] = {}
     for name in list(functions.FUNCTIONS) + list(functions.ALIASES):
         vocab[name] = "func"
@@ -157,6 +159,11 @@ def _vocabulary(variables: tuple[str, ...], allow_complex: bool) -> dict[str, st
     return vocab
 
 
+@lru_cache(maxsize=256)
+def _longest(variables: tuple[str, ...], allow_complex: bool) -> int:
+    return max(len(w) for w in _vocabulary(variables, allow_complex))
+
+
 def _resolve_names(tokens: list[Token], variables: tuple[str, ...],
                    allow_complex: bool) -> list[Token]:
     """Split each name token into variables, functions, constants and numbers.
@@ -165,7 +172,7 @@ def _resolve_names(tokens: list[Token], variables: tuple[str, ...],
     the variables.  The longest known word wins at each position.
     """
     vocab = _vocabulary(variables, allow_complex)
-    longest = max(len(w) for w in vocab)
+    longest = _longest(variables, allow_complex)
     out: list[Token] = []
     for k, tok in enumerate(tokens):
         if tok.kind != "name":
@@ -505,7 +512,8 @@ class _Parser:
         opened = self.take()
         parts = []
         for _ in range(2):
-            if self.tok.kind == "num" and len(self.tok.text) == 2 and not parts:
+            if self.tok.kind == "num" and len(self.tok.text) == 2 and self.tok.text.isdigit() \
+                    and not parts:
                 # \frac12: LaTeX reads the two digits as numerator and denominator.
                 num = self.take()
                 digits = [Num(Fraction(d), d, num.span) for d in num.text]

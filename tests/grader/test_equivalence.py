@@ -29,6 +29,8 @@ EQUAL = [
     ("max(x, 0)", "relu(x)"),
     ("max(x, 0)", "(x + |x|)/2"),
     ("(x-2)^600", "(2-x)^600"),
+    ("acos(x)", "pi/2 - asin(x)"),
+    ("atanh(x)", "ln((1 + x)/(1 - x))/2"),
     ("x", "sin(pi*10^10) + x"),
     ("cos(x)", "cos(x + 2*pi*10^8)"),
 ]
@@ -112,3 +114,17 @@ def test_unknown_assumption_is_a_programmer_error():
     """An assumption outside the list is refused with the list."""
     with pytest.raises(ValueError, match="use one of real, positive, nonnegative, nonzero"):
         Domain.of(["x"], {"x": "big"})
+
+
+def test_principal_branch_whatever_the_sign_of_zero():
+    """sqrt(k/m) sqrt(m/k) is -1 when k and m have opposite signs: not 1 for real k, m."""
+    expected, answer = parse("1", variables="km"), parse("sqrt(k/m)*sqrt(m/k)", variables="km")
+    assert compare(expected, answer, Domain.of("km")).status == "different"
+    positive = Domain.of("km", {"k": "positive", "m": "positive"})
+    assert compare(expected, answer, positive).status == "equal"
+
+
+def test_symbolic_exponents_checked_at_simple_points():
+    """(a^b)^c is not a^(bc) for real a: a = -2, b = 2, c = 1/2 tells them apart."""
+    tree = lambda t: parse(t, variables="abc")  # noqa: E731
+    assert compare(tree("a^(b*c)"), tree("(a^b)^c"), Domain.of("abc")).status == "different"
