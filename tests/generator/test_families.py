@@ -61,9 +61,9 @@ def test_family_self_check_200_seeds(bank, family):
 
 @pytest.mark.parametrize("bank, family", FAMILIES, ids=IDS)
 def test_example_reproduces_the_seed(bank, family):
-    """The pinned example's computed answer is the seed document's published one."""
-    if family.example is None:
-        pytest.skip("no pinned example")
+    """Every family pins an example (the seed document's own exercise where there is
+    one), and its computed answer is the one published or worked out by hand."""
+    assert family.example is not None, "pin an example: `calcdrill banks preview --example`"
     instance = make_instance(bank, family, 0)
     assert family.example_answer is not None, "a pinned example states its published answer"
     verdict = instance.grade(family.example_answer)
