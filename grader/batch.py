@@ -32,7 +32,6 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from grader.check import Mistake, check
 from grader.errors import CalcdrillError

@@ -169,8 +169,8 @@ def _grade_entries(expected: list[Node], answer: list[Node], names: list[str], c
         detail = _scalar_verdict(comparison, e, a, ctx).feedback
         return _incorrect(f"{what} {name} is wrong. {detail}", score)
     if ctx.tolerance is None and all(_approximate(a, e, ctx) for _, _, e, a in wrong):
-        return _incorrect(f"Your decimals are close, but exact values are expected: keep "
-                          f"fractions, roots, π and e as they are.", score)
+        return _incorrect("Your decimals are close, but exact values are expected: keep "
+                          "fractions, roots, π and e as they are.", score)
     listed = ", ".join(n for n, *_ in wrong[:-1]) + " and " + wrong[-1][0]
     plural = {"Entry": "Entries"}.get(what, what + "s")
     message = f"{plural} {listed} are wrong."

@@ -77,12 +77,11 @@ def test_manifest_contract(generated):
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
 def test_pages_render_and_are_not_blank(generated, tmp_path):
-    from PIL import Image  # noqa: F401 - installed with WeasyPrint
+    from PIL import Image  # installed with WeasyPrint
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(generated.worksheets[0]),
                     str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page*.png"))
     assert pages
-    from PIL import Image
     for page in pages:
         image = Image.open(page).convert("L")
         dark = sum(1 for v in image.tobytes() if v < 128)
