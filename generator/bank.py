@@ -45,6 +45,7 @@ import jsonschema
 import yaml
 
 from generator.errors import BankError
+from generator.resources import resource_dir
 from grader.check import KINDS
 from grader.equivalence import ASSUMPTIONS
 
@@ -52,7 +53,7 @@ __all__ = ["BANK_DIR", "Bank", "Family", "MistakeSpec", "SCHEMA", "find_bank", "
            "read_bank", "shipped_banks"]
 
 #: Where the banks shipped with calcdrill live.
-BANK_DIR = Path(__file__).resolve().parent.parent / "problem_banks"
+BANK_DIR = resource_dir("problem_banks")
 
 _NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 _ID = r"^[a-z0-9][a-z0-9-]*$"

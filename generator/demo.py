@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.resources import resource_dir
 from grader import Mistake, Verdict, check
 
 __all__ = ["SAMPLE", "SAMPLE_ROSTER", "SampleAnswer", "grade_sample", "sample_submissions"]
 
 #: The sample class of ``calcdrill demo``.
-SAMPLE_ROSTER = Path(__file__).resolve().parent.parent / "examples" / "roster.csv"
+SAMPLE_ROSTER = resource_dir("examples") / "roster.csv"
 
 
 @dataclass(frozen=True)

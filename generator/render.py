@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.instance import Instance
+from generator.resources import resource_dir
 from generator.roster import Student
 from generator.typeset import math_html
 from grader.parse import parse
@@ -26,7 +27,7 @@ __all__ = ["CSS_PATH", "DocumentInfo", "TEMPLATE_DIR", "Version", "answer_key_ht
            "answer_space", "key_section_html", "merge_pdfs", "solutions_html",
            "stamp_page_numbers", "worksheet_html", "write_pdf"]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = resource_dir("templates")
 CSS_PATH = TEMPLATE_DIR / "calcdrill.css"
 
 # HTML templates autoescape; the stylesheet is never a template (autoescaping once broke
