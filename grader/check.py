@@ -137,7 +137,7 @@ def check(
     deadline = time.monotonic() + time_limit
     complex_ok = kind == "number"
     expected_tree = _read_expected(expected, variables, complex_ok)
-    if kind == "set":
+    if kind in ("set", "point"):
         answer = _list_separators(answer)
     try:
         answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)

@@ -30,7 +30,7 @@ import mpmath
 import numpy as np
 
 from grader.functions import NON_ANALYTIC
-from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np
+from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np_real
 from grader.tree import Node, has_calls
 
 __all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
@@ -140,8 +140,9 @@ def _kinked(expected: Node) -> bool:
 @lru_cache(maxsize=1024)
 def _expected_values(expected: Node, domain: Domain, wide: bool) -> tuple[np.ndarray, np.ndarray]:
     env = {k: v.astype(complex) for k, v in _points(domain, wide).items()}
-    values = evaluate_np(expected, env)
-    real = np.isfinite(values) & (np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real)))
+    values, left = evaluate_np_real(expected, env)
+    real = np.isfinite(values) & ~left & \
+        (np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real)))
     return values, real
 
 
@@ -175,21 +176,25 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     kinked = _kinked(expected) or has_calls(answer, NON_ANALYTIC)
     # A constant has one value: one usable point is all there is to have.
     needed = MIN_POINTS if domain.variables else 1
-    e_parts, a_parts, usable_parts, env_parts = [], [], [], []
+    e_parts, a_parts, usable_parts, env_parts, left_parts = [], [], [], [], []
     for wide in (False, True):
         e_vals, real = _expected_values(expected, domain, wide)
         points = _points(domain, wide)
-        a_vals = evaluate_np(answer, {k: v.astype(complex) for k, v in points.items()})
+        a_vals, a_left = evaluate_np_real(answer,
+                                          {k: v.astype(complex) for k, v in points.items()})
         e_parts.append(e_vals)
         a_parts.append(a_vals)
+        left_parts.append(a_left)
         usable_parts.append(real)
         env_parts.append(points)
         if not kinked and real.sum() >= needed:
             break
     e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
     usable = np.concatenate(usable_parts)
+    answer_left = np.concatenate(left_parts)
     points = {k: np.concatenate([p[k] for p in env_parts]) for k in domain.variables}
-    if usable.sum() < needed:
+    real_mode = usable.sum() >= needed
+    if not real_mode:
         # The expected answer is real almost nowhere we looked: compare as complex
         # functions where it is at least finite (analytic continuation agrees too).
         usable = np.isfinite(e_vals)
@@ -200,6 +205,9 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         diff = np.abs(a_vals - e_vals)
         scale = np.maximum(np.abs(a_vals), np.abs(e_vals))
         close = np.isfinite(a_vals) & (diff <= 1e-9 * scale + 1e-12)
+        if real_mode:
+            # Where the expected answer is real, every step of the answer must be too.
+            close &= ~answer_left
     index = np.flatnonzero(usable)
 
     def point(k: int) -> dict[str, float]:
@@ -217,16 +225,16 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         suspects = suspects[np.argsort(-badness, kind="stable")]
     confirmed = 0
     for k in suspects[:MAX_RECHECKS]:
-        verdict = _mp_equal(expected, answer, point(k), deadline)
+        verdict = _mp_equal(expected, answer, point(k), deadline, real_mode)
         if verdict is False:
-            hint = _hint(e_vals, a_vals, usable, close, points, domain)
+            hint = _hint(e_vals, a_vals, usable, close, points, domain, answer_left)
             return Comparison("different", point(k), hint)
         confirmed += verdict is True
     wanted = 1 if not domain.variables else 2 * CONFIRM_POINTS if kinked else CONFIRM_POINTS
     for k in index[close[index]][:wanted + 2]:
         if confirmed >= wanted:
             break
-        verdict = _mp_equal(expected, answer, point(k), deadline)
+        verdict = _mp_equal(expected, answer, point(k), deadline, real_mode)
         if verdict is False:
             return Comparison("different", point(k), "tiny")
         if verdict is True:
@@ -236,8 +244,8 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     return Comparison("undecided", hint="unconfirmed")
 
 
-def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: float
-              ) -> bool | None:
+def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: float,
+              real_mode: bool = True) -> bool | None:
     """Whether the two trees agree at ``point`` in high precision.
 
     None when the expected answer itself is undefined there (the point is unusable).
@@ -256,8 +264,12 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
         a = _evaluate(answer, key, precision, deadline)
         if a is None:
             return False
-        e_value, e_max, e_demand, e_cut, e_cancel = e
-        a_value, a_max, a_demand, a_cut, a_cancel = a
+        e_value, e_max, e_demand, e_cut, e_cancel, e_left = e
+        a_value, a_max, a_demand, a_cut, a_cancel, a_left = a
+        if real_mode and e_left:
+            return None  # not a point of the expected answer's real domain
+        if real_mode and a_left:
+            return False  # the answer is not defined here as a real number
         demand = max(e_demand, a_demand)
         with mpmath.workprec(2 * precision):
             scale = max(abs(e_value), abs(a_value))
@@ -315,15 +327,18 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
         try:
             value = evaluate_mp(node, {k: mpmath.mpf(v) for k, v in point}, tracker)
             result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
-                      tracker.cancelled)
+                      tracker.cancelled, tracker.left_reals)
         except Undefined:
             result = None
     return result
 
 
-def _hint(e_vals, a_vals, usable, close, points, domain: Domain) -> str:
+def _hint(e_vals, a_vals, usable, close, points, domain: Domain, answer_left) -> str:
     """Name the shape of a difference the float screen saw, for feedback."""
     idx = np.flatnonzero(usable)
+    if answer_left[idx].any():
+        # Right values, but through the square root or logarithm of a negative number.
+        return _region(idx, close, points, domain) or "not-real"
     e, a = e_vals[idx], a_vals[idx]
     if not np.isfinite(a).all():
         return "undefined"
@@ -341,6 +356,11 @@ def _hint(e_vals, a_vals, usable, close, points, domain: Domain) -> str:
     delta = a - e
     if (np.abs(delta - delta[0]) <= 1e-9 * scale).all():
         return "constant"
+    return _region(idx, close, points, domain)
+
+
+def _region(idx, close, points, domain: Domain) -> str:
+    """``region:x>0`` when the answer is right exactly where x > 0 (or x < 0)."""
     agree = close[idx]
     for name in domain.variables:
         values = points[name][idx]

@@ -58,6 +58,10 @@ def describe_difference(comparison: Comparison, what: str = "Your answer") -> st
         condition = hint.split(":", 1)[1].replace(">", " > ").replace("<", " < ")
         return (f"{what} is right only for {condition}; check the domain "
                 "(for example ln(x^2) = 2 ln x holds only for x > 0).")
+    if hint == "not-real":
+        return (f"{what} takes the square root or logarithm of a negative number at some "
+                f"points where the correct answer is defined (for example at "
+                f"{describe_point(comparison.witness)}).")
     if hint == "undefined":
         return (f"{what} is undefined at some points where the correct answer is defined "
                 f"(for example at {describe_point(comparison.witness)}).")

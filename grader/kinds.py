@@ -17,8 +17,8 @@ from grader import feedback, labels
 from grader.equivalence import Comparison, Domain, compare
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
 from grader.tree import (
-    Eq, Matrix, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, free_names, is_scalar, walk,
-    BinOp, Neg,
+    Eq, Matrix, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, expand_plus_minus, free_names,
+    has_plus_minus, is_scalar, walk,
 )
 
 __all__ = ["Context", "GRADERS", "Graded", "grade_label"]
@@ -118,8 +118,13 @@ def _shape_name(node: Node) -> str:
     return "a single expression"
 
 
+_PLUS_MINUS = "Your answer has a ± in it, which stands for two answers; give a single one."
+
+
 def grade_expression(expected: Node, answer: Node, ctx: Context) -> Graded:
     """A single expression in the problem's variables."""
+    if has_plus_minus(answer):
+        return _incorrect(_PLUS_MINUS)
     if not is_scalar(answer):
         return _incorrect(f"A single expression is expected, but you gave {_shape_name(answer)}.")
     return _scalar_verdict(_grade_scalar(expected, answer, ctx), expected, answer, ctx)
@@ -127,6 +132,8 @@ def grade_expression(expected: Node, answer: Node, ctx: Context) -> Graded:
 
 def grade_number(expected: Node, answer: Node, ctx: Context) -> Graded:
     """A number: exact unless a tolerance is given; complex numbers allowed."""
+    if has_plus_minus(answer):
+        return _incorrect(_PLUS_MINUS)
     if not is_scalar(answer):
         return _incorrect(f"A single number is expected, but you gave {_shape_name(answer)}.")
     names = sorted(free_names(answer) - free_names(expected))
@@ -151,7 +158,7 @@ def _grade_entries(expected: list[Node], answer: list[Node], names: list[str], c
     wrong: list[tuple[str, Comparison, Node, Node]] = []
     undecided = 0
     for name, e, a in zip(names, expected, answer):
-        if not is_scalar(a):
+        if not is_scalar(a) or has_plus_minus(a):
             wrong.append((name, Comparison("different"), e, a))
             continue
         result = _grade_scalar(e, a, ctx)
@@ -277,18 +284,10 @@ def _all_equal(want, got, ctx: Context) -> bool:
 # -- sets -------------------------------------------------------------------------------
 
 def _expand(node: Node) -> list[Node]:
-    """``a ± b`` is two elements; ``x = a`` is the element a."""
+    """``a ± b`` is two elements (wherever the ± is); ``x = a`` is the element a."""
     if isinstance(node, Eq):
-        return _expand(node.rhs)
-    if isinstance(node, PlusMinus):
-        left = [None] if node.left is None else _expand(node.left)
-        out = []
-        for base in left:
-            for sign in (1, -1):
-                term = node.right if sign == 1 else Neg(node.right)
-                out.append(term if base is None else BinOp("+", base, term))
-        return out
-    return [node]
+        node = node.rhs
+    return expand_plus_minus(node)
 
 
 def _elements(node: Node, points: bool) -> list[Node]:

@@ -14,11 +14,11 @@ __all__ = ["SYNONYMS", "canonical_label", "known_labels", "shape_label", "sugges
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "local minimum": ("min", "minimum", "local min", "relative minimum", "relative min",
-                      "minima", "local minima", "min point", "local minimum value",
+                      "minima", "local minima", "min point", "local minimum value", "loc min",
                       "rel min", "minimum point", "local minimum point", "minimizer",
                       "local minimizer", "极小值", "极小", "极小值点", "局部最小值"),
     "local maximum": ("max", "maximum", "local max", "relative maximum", "relative max",
-                      "maxima", "local maxima", "max point", "local maximum value",
+                      "maxima", "local maxima", "max point", "local maximum value", "loc max",
                       "rel max", "maximum point", "local maximum point", "maximizer",
                       "local maximizer", "极大值", "极大", "极大值点", "局部最大值"),
     "global minimum": ("global min", "absolute minimum", "absolute min", "最小值"),
@@ -26,9 +26,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "saddle point": ("saddle", "saddle pt", "saddlepoint", "saddle points", "鞍点"),
     "neither": ("none", "no extremum", "not an extremum", "neither min nor max",
                 "inconclusive", "非极值"),
-    "increasing": ("increase", "inc", "up", "rising", "↑", "↗", "+", "递增", "增", "单调递增"),
+    "increasing": ("increase", "inc", "up", "rising", "↑", "↗", "+", "递增", "增", "单调递增",
+                   "strictly increasing", "monotonically increasing", "monotone increasing"),
     "decreasing": ("decrease", "dec", "down", "falling", "↓", "↘", "-", "递减", "减",
-                   "单调递减"),
+                   "单调递减", "strictly decreasing", "monotonically decreasing",
+                   "monotone decreasing"),
     "scalar": ("number", "a number", "real number", "标量"),
     "vector": ("向量",),
     "matrix": ("矩阵",),
@@ -47,8 +49,11 @@ _SHAPE = re.compile(r"^\(?\s*(\d+)\s*(?:x|×|\*|by|,)\s*(\d+)\s*\)?$")
 def _normalise(text: str) -> str:
     text = text.strip().lower().replace("_", " ").replace("-", " ") if len(text.strip()) > 1 \
         else text.strip()
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"^(a|an|the|it is|it's|its) ", "", text)
+    text = re.sub(r"\s+", " ", text).replace("’", "'")
+    previous = None
+    while previous != text:  # "it's a local minimum": peel "it's", then "a"
+        previous = text
+        text = re.sub(r"^(a|an|the|it is|it's|its|this is|this is a) ", "", text)
     return text.strip(" .!")
 
 

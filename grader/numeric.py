@@ -24,7 +24,7 @@ import numpy as np
 from grader.functions import FUNCTIONS, NotReal
 from grader.tree import BinOp, Call, Const, Neg, Node, Num, Var
 
-__all__ = ["MpTracker", "Undefined", "evaluate_mp", "evaluate_np"]
+__all__ = ["MpTracker", "Undefined", "evaluate_mp", "evaluate_np", "evaluate_np_real"]
 
 #: Largest binary exponent an intermediate value may have (about 10^9864).  Beyond it a
 #: value counts as undefined (overflow), which keeps every operation's cost bounded.
@@ -51,6 +51,19 @@ class TimeUp(Exception):
     """The evaluation ran past its deadline."""
 
 
+def evaluate_np_real(node: Node, env: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Values of ``node`` and, per point, whether some step left the real numbers.
+
+    e^(ln x) is x where ln x is defined, but for real x <= 0 it is not defined at all,
+    whatever its complex value: real calculus needs every step real, not just the end.
+    """
+    n = len(next(iter(env.values()))) if env else 1
+    unreal = np.zeros(n, dtype=bool)
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(_np(node, env, n, unreal), (n,))
+    return values, unreal
+
+
 def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
     """Values of ``node`` at every sample point, as a complex128 array.
 
@@ -66,7 +79,18 @@ def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
         return np.broadcast_to(_np(node, env, n), (n,))
 
 
-def _np(node: Node, env: dict[str, np.ndarray], n: int):
+def _not_real(value) -> np.ndarray:
+    return np.abs(np.imag(value)) > 1e-9 * (1 + np.abs(np.real(value)))
+
+
+def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None = None):
+    value = _np_node(node, env, n, unreal)
+    if unreal is not None and isinstance(node, (BinOp, Call)):
+        unreal |= _not_real(value)
+    return value
+
+
+def _np_node(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None):
     if isinstance(node, Num):
         return complex(node.value)
     if isinstance(node, Var):
@@ -74,19 +98,19 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int):
     if isinstance(node, Const):
         return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
     if isinstance(node, Neg):
-        return -_np(node.arg, env, n)
+        return -_np(node.arg, env, n, unreal)
     if isinstance(node, BinOp):
         op = node.op
         if op == "^":
             if isinstance(node.left, Const) and node.left.name == "e":
-                return np.exp(_as_array(_np(node.right, env, n), n))
-            base = _as_array(_np(node.left, env, n), n)
+                return np.exp(_as_array(_np(node.right, env, n, unreal), n))
+            base = _as_array(_np(node.left, env, n, unreal), n)
             if isinstance(node.right, Num) and node.right.value.denominator == 1 \
                     and abs(node.right.value) <= 64:
                 # Integer powers by repeated multiplication keep (-2)^3 exactly real.
                 return np.power(base, int(node.right.value))
-            return np.power(base, _np(node.right, env, n))
-        left, right = _np(node.left, env, n), _np(node.right, env, n)
+            return np.power(base, _np(node.right, env, n, unreal))
+        left, right = _np(node.left, env, n, unreal), _np(node.right, env, n, unreal)
         if op == "+":
             return left + right
         if op == "-":
@@ -95,7 +119,7 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int):
             return left * right
         return np.divide(left, right)
     if isinstance(node, Call):
-        args = [_as_array(_np(a, env, n), n) for a in node.args]
+        args = [_as_array(_np(a, env, n, unreal), n) for a in node.args]
         return FUNCTIONS[node.func].numpy(*args)
     raise Undefined(f"{type(node).__name__} has no single value")
 
@@ -132,6 +156,8 @@ class MpTracker:
     #: Some addition cancelled (its result far below its operands): rounding errors are
     #: then absolute, not relative, and must be measured (see grader.equivalence).
     cancelled: bool = False
+    #: Some step gave a non-real value (the square root or logarithm of a negative).
+    left_reals: bool = False
     #: A term too small to represent was dropped: equality can no longer be confirmed.
     truncated: bool = False
 
@@ -139,6 +165,9 @@ class MpTracker:
         """Record ``value``; ``reference`` is the magnitude of what it was computed from
         by an operation that can cancel (a difference, sin near π, ln near 1)."""
         if value:
+            if isinstance(value, mpmath.mpc) and \
+                    abs(value.imag) > abs(value) * mpmath.ldexp(1, 16 - mpmath.mp.prec):
+                self.left_reals = True
             mag = mpmath.mag(value)
             if mag > MAX_MAGNITUDE_BITS or mag < -MAX_MAGNITUDE_BITS:
                 raise Undefined("a value out of range")

@@ -42,6 +42,7 @@ from grader.errors import ReadError, Span
 from grader.tokens import Token, tokenize
 from grader.tree import (
     BinOp, Call, Const, Eq, Matrix, Neg, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, depth,
+    is_scalar,
 )
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
@@ -105,6 +106,11 @@ def _parse(text: str, variables: tuple[str, ...], allow_complex: bool,
         raise ReadError(f"answer too long ({len(text)} characters; at most {MAX_LENGTH})")
     if not text.strip():
         raise ReadError("empty answer")
+    stripped = text.strip()
+    if stripped.startswith("<") and stripped.endswith(">"):
+        # <a, b>: the angle-bracket vector of physics and many textbooks.
+        first, last = text.index("<"), text.rindex(">")
+        text = f"{text[:first]}[{text[first + 1:last]}]{text[last + 1:]}"
     tokens = tokenize(text)
     if drop_label:
         tokens = _drop_label(tokens, variables)
@@ -132,14 +138,19 @@ def _drop_label(tokens: list[Token], variables: tuple[str, ...]) -> list[Token]:
             depth -= 1
         elif tok.kind == "op" and tok.text == "=" and depth == 0:
             equals.append(k)
-    if len(equals) != 1 or equals[0] == 0:
+    if equals and equals[0] == 0 and len(equals) == 1:
+        return tokens[1:]  # "= 2x" or "≈ 0.09": the value after the sign
+    if len(equals) != 1:
         return tokens
     lhs = tokens[:equals[0]]
-    marked = any(t.kind == "op" and t.text in ("'", "∇", "∂") for t in lhs)
+    marked = any(t.kind == "op" and t.text in ("'", "∇", "∂") or t.kind == "frac" for t in lhs)
     first = lhs[0]
     names_thing = first.kind == "name" and first.text not in variables and (
         functions.lookup(first.text) is None or len(lhs) > 1 and lhs[1].text == "(")
-    if marked or names_thing:
+    # \frac{d}{dx} e^{x^2} = ...: a left side naming what is differentiated.
+    unknown = any(t.kind == "name" and t.text not in variables and t.text not in _CONSTANTS
+                  and functions.lookup(t.text) is None for t in lhs)
+    if marked or names_thing or unknown:
         return tokens[equals[0] + 1:]
     return tokens
 
@@ -149,7 +160,7 @@ def _vocabulary(variables: tuple[str, ...], allow_complex: bool) -> dict[str, st
     """Every whole name that means something, with what it means (do not mutate)."""
     vocab: dict[str, str] = {}
     for name in list(functions.FUNCTIONS) + list(functions.ALIASES):
-        vocab[name] = "func"
+        vocab[name.upper()] = vocab[name.capitalize()] = vocab[name] = "func"
     for name in _CONSTANTS:
         vocab[name] = "const"
     if allow_complex:
@@ -232,6 +243,8 @@ def _looks_like_misspelt_function(word: str, vocab: dict[str, str]) -> bool:
 
 
 def _resolved(kind: str, word: str, span: Span) -> Token:
+    if kind == "func" and functions.lookup(word) is None:
+        word = word.lower()  # SIN, Sech: phones and calculators capitalise
     if kind == "func":
         word = functions.lookup(word).name
     elif kind == "const":
@@ -307,10 +320,10 @@ class _Parser:
     # -- grammar ---------------------------------------------------------------
     def parse_top(self) -> Node:
         start = self.tok.span
-        items = [self.item()]
+        items = self.flat(self.item())
         while self.at_op(","):
             self.take()
-            items.append(self.item())
+            items += self.flat(self.item())
         if self.tok.kind != "end":
             if self.at_op(";"):
                 raise ReadError('";" separates matrix rows; put the matrix in brackets: '
@@ -320,13 +333,28 @@ class _Parser:
             return items[0]
         return Tuple(tuple(items), start + self.tok.span)
 
+    @staticmethod
+    def flat(item: Node) -> list[Node]:
+        """A chained ``x = y = v`` stands for two items."""
+        if isinstance(item, Tuple) and item.items and all(isinstance(i, Eq) for i in item.items):
+            return list(item.items)
+        return [item]
+
     def item(self) -> Node:
         lhs = self.expr()
         if self.at_op("="):
             eq = self.take()
             rhs = self.expr()
             if self.at_op("="):
-                raise ReadError('only one "=" per item', self.tok.span)
+                # x = y = √2/2: each variable named gets the last value.
+                names, value = [lhs, rhs], None
+                while self.at_op("="):
+                    self.take()
+                    names.append(self.expr())
+                value = names.pop()
+                if not all(isinstance(n, Var) for n in names):
+                    raise ReadError('only one "=" per item (or x = y = value)', eq.span)
+                return Tuple(tuple(Eq(n, value, eq.span) for n in names), eq.span)
             return Eq(lhs, rhs, eq.span)
         return lhs
 
@@ -352,8 +380,8 @@ class _Parser:
                 op = self.take()
                 if self.at_op("*", "/", "^"):
                     raise ReadError(f'"{op.text}" followed by "{self.tok.text}"', self.tok.span)
-                node = BinOp(op.text, node, self.unary(), False, op.span)
-            elif self.starts_implicit_factor():
+                node = _scale(op.text, node, self.unary(), False, op.span)
+            elif self.at_op("[") and self.follows_operand() or self.starts_implicit_factor():
                 before = self.tokens[self.pos - 1]
                 if self.tok.kind == "num" and before.kind == "num":
                     raise ReadError(
@@ -361,9 +389,15 @@ class _Parser:
                         f"write {before.text}*{self.tok.text} or {before.text}{self.tok.text}",
                         before.span + self.tok.span)
                 at = self.tok.span
-                node = BinOp("*", node, self.power(), True, at)
+                node = _scale("*", node, self.power(), True, at)
             else:
                 return node
+
+    def follows_operand(self) -> bool:
+        """Whether the previous token ends an operand: ``2[1, 2]``, ``e^(xy)[[...]]``."""
+        before = self.tokens[self.pos - 1]
+        return before.kind in ("num", "var", "const") or \
+            before.kind == "op" and before.text in (")", "}")
 
     def starts_implicit_factor(self) -> bool:
         tok = self.tok
@@ -597,12 +631,20 @@ class _Parser:
             raise ReadError(f"{name_tok.text} needs an argument, as in {name_tok.text}(x)",
                             name_tok.span)
         arg = self.power()
-        while self.tok.kind in ("num", "var", "const"):
+        while self.tok.kind in ("num", "var", "const") and not self.ends_bare_argument():
             if self.tok.kind == "num" and self.tokens[self.pos - 1].kind == "num":
                 break
             at = self.tok.span
             arg = BinOp("*", arg, self.power(), True, at)
         return [Neg(arg) if negate else arg]
+
+    def ends_bare_argument(self) -> bool:
+        """``cos x e^(sin x)`` is cos(x)·e^(sin x) and ``√3i`` is √3·i, as printed."""
+        tok, following = self.tok, self.tokens[self.pos + 1]
+        if tok.kind == "const" and tok.text == "i":
+            return True
+        return tok.kind == "const" and tok.text == "e" and following.kind == "op" \
+            and following.text == "^"
 
     def nth_root(self, name_tok: Token) -> Node:
         opened = self.take()
@@ -614,6 +656,25 @@ class _Parser:
         if isinstance(index, Num) and index.value == 3:
             return Call("cbrt", (arg,), name_tok.span)
         return BinOp("^", arg, BinOp("/", Num(Fraction(1), "1"), index), False, name_tok.span)
+
+
+def _scale(op: str, left: Node, right: Node, implicit: bool, span: Span) -> Node:
+    """``2[1, 2]`` and ``e^x[sin y, cos y]``: a number times a vector or matrix is that
+    vector or matrix with every entry multiplied (also ``[a, b]/2``)."""
+    def times(entry: Node, scalar: Node, scalar_first: bool) -> Node:
+        pair = (scalar, entry) if scalar_first else (entry, scalar)
+        return BinOp(op, *pair, implicit, span)
+
+    for structured, scalar, scalar_first in ((right, left, True), (left, right, False)):
+        if op == "/" and scalar_first:
+            continue  # 2/[a, b] means nothing here
+        if isinstance(structured, (Vector, Matrix)) and is_scalar(scalar):
+            if isinstance(structured, Vector):
+                return Vector(tuple(times(i, scalar, scalar_first) for i in structured.items),
+                              structured.span)
+            return Matrix(tuple(tuple(times(i, scalar, scalar_first) for i in row)
+                                for row in structured.rows), structured.span)
+    return BinOp(op, left, right, implicit, span)
 
 
 def _is_minus_one(node: Node) -> bool:

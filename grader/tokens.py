@@ -50,6 +50,8 @@ _SUBSCRIPTS = {
     "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7",
     "₈": "8", "₉": "9",
 }
+_VULGAR = {"½": ("1", "2"), "⅓": ("1", "3"), "⅔": ("2", "3"), "¼": ("1", "4"),
+           "¾": ("3", "4"), "⅕": ("1", "5"), "⅙": ("1", "6"), "⅛": ("1", "8")}
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
@@ -64,7 +66,7 @@ _OPERATOR_CHARS = {
     "&": "&", "!": "!", "·": "*", "⋅": "*", "×": "*", "∗": "*", "∙": "*", "•": "*", "−": "-",
     "–": "-", "—": "-", "÷": "/", "±": "±", "（": "(", "）": ")", "，": ",", "；": ";",
     "＝": "=", "＋": "+", "－": "-", "［": "[", "］": "]", "｛": "{", "｝": "}",
-    "｜": "|", "′": "'", "∈": "=", "∇": "∇", "∂": "∂", "√": "sqrt", "∛": "cbrt",
+    "｜": "|", "′": "'", "∈": "=", "≈": "=", "⟨": "[", "⟩": "]", "∇": "∇", "∂": "∂", "√": "sqrt", "∛": "cbrt",
 }
 _SPACES = " \t\r\n\u00a0\u2009\u200a\u2002\u2003\u202f\u3000$"
 
@@ -144,6 +146,14 @@ def tokenize(text: str) -> list[Token]:
             exponent = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
             _push_superscript(tokens, exponent, Span(i, j))
             i = j
+        elif ch in _VULGAR:
+            # ½ is (1/2): one group, so 3½ would read as 3·(1/2) - refused as two numbers
+            numerator, denominator = _VULGAR[ch]
+            span = Span(i, i + 1)
+            tokens += [Token("op", "(", span), Token("num", numerator, span),
+                       Token("op", "/", span), Token("num", denominator, span),
+                       Token("op", ")", span)]
+            i += 1
         elif ch in _GREEK:
             # μ0, λ1: digits right after a Greek letter belong to its name, as in x₁.
             j = i + 1

@@ -16,8 +16,8 @@ from grader.errors import Span
 
 __all__ = [
     "BinOp", "Call", "Const", "Eq", "Matrix", "Neg", "Node", "Num", "PlusMinus",
-    "SetOf", "Tuple", "Var", "Vector", "children", "depth", "free_names", "has_calls",
-    "is_scalar", "size", "walk",
+    "SetOf", "Tuple", "Var", "Vector", "children", "depth", "expand_plus_minus", "free_names",
+    "has_calls", "has_plus_minus", "is_scalar", "size", "walk",
 ]
 
 _NOWHERE = Span(0, 0)
@@ -193,3 +193,42 @@ def depth(node: Node) -> int:
 def size(node: Node) -> int:
     """Number of nodes in the tree."""
     return sum(1 for _ in walk(node))
+
+
+def expand_plus_minus(node: Node, limit: int = 8) -> list[Node]:
+    """Every reading of ``node`` with each ``±`` taken as + and as -.
+
+    >>> from grader.parse import parse
+    >>> len(expand_plus_minus(parse("(4 ± sqrt(8))/2")))
+    2
+    """
+    if not any(isinstance(n, PlusMinus) for n in walk(node)):
+        return [node]
+    if isinstance(node, PlusMinus):
+        lefts = [None] if node.left is None else expand_plus_minus(node.left, limit)
+        out = []
+        for base in lefts:
+            for right in expand_plus_minus(node.right, limit):
+                for term in (right, Neg(right)):
+                    out.append(term if base is None else BinOp("+", base, term))
+        return out[:limit]
+    if isinstance(node, Neg):
+        return [Neg(n) for n in expand_plus_minus(node.arg, limit)]
+    if isinstance(node, BinOp):
+        return [BinOp(node.op, a, b, node.implicit, node.span)
+                for a in expand_plus_minus(node.left, limit)
+                for b in expand_plus_minus(node.right, limit)][:limit]
+    if isinstance(node, Call):
+        options = [expand_plus_minus(a, limit) for a in node.args]
+        out = [[]]
+        for choices in options:
+            out = [prefix + [c] for prefix in out for c in choices][:limit]
+        return [Call(node.func, tuple(args), node.span) for args in out]
+    if isinstance(node, Eq):
+        return [Eq(node.lhs, r, node.span) for r in expand_plus_minus(node.rhs, limit)]
+    return [node]
+
+
+def has_plus_minus(node: Node) -> bool:
+    """True when ``±`` occurs somewhere in ``node``."""
+    return any(isinstance(n, PlusMinus) for n in walk(node))

@@ -215,3 +215,46 @@ class TestOtherNotations:
     def test_forms(self, answer, expected):
         v = check(expected, answer, variables=["n", "m", "x", "mu0"])
         assert v.status == "correct", v.feedback
+
+
+class TestHowStudentsReallyType:
+    """Forms found by a holdout set of student-style answers (written apart from the code)."""
+
+    @pytest.mark.parametrize("expected, answer, kind, variables", [
+        ("cos(x)*exp(sin(x))", "cos x e^(sin x)", "expression", "x"),
+        ("2*x*exp(x^2)", r"\frac{d}{dx}e^{x^2}=2xe^{x^2}", "expression", "x"),
+        ("sech(x)^2", "Sech^2(x)", "expression", "x"),
+        ("-2*x*sin(x^2)", "-2x SIN(x^2)", "expression", "x"),
+        ("[2*x+3*y, 3*x+3*y^2]", "<2x+3y, 3x+3y^2>", "vector", "x,y"),
+        ("[exp(x)*sin(y), exp(x)*cos(y)]", "e^x[sin y, cos y]", "vector", "x,y"),
+        ("[2*(a+2*b-1), 4*(a+2*b-1)]", "2(a+2b-1)[1,2]", "vector", "a,b"),
+        ("[[6*x, 2*y], [2*y, 2*x]]", "2[[3x, y], [y, x]]", "matrix", "x,y"),
+        ("(sqrt(2)/2, sqrt(2)/2)", "x=y=√2/2", "point", "x,y"),
+        ("(2, 1)", "x = 2; y = 1", "point", "x,y"),
+        ("{2-sqrt(2), 2+sqrt(2)}", "(4±√8)/2", "set", "x"),
+        ("1/3", "⅓", "number", ""),
+        ("local minimum", "it's a local minimum", "label", ""),
+        ("increasing", "strictly increasing", "label", ""),
+    ])
+    def test_read_as_meant(self, expected, answer, kind, variables):
+        assert check(expected, answer, kind=kind, variables=variables).status == "correct"
+
+    def test_complex_number_reads_root_then_i(self):
+        assert check("(-8)^(1/3)", "1+√3i", kind="number", tolerance=0.001).status == "correct"
+
+    def test_approximately(self):
+        assert check("0.09", "≈ 0.090", kind="number", tolerance=0.001).status == "correct"
+
+    @pytest.mark.parametrize("expected, answer", [
+        ("x", "e^(ln x)"), ("x^2", "sqrt(x)^4"), ("x", "sqrt(x)^2")])
+    def test_every_step_must_be_real(self, expected, answer):
+        """Right values reached through ln or sqrt of a negative are not right for real x."""
+        v = check(expected, answer, variables="x")
+        assert v.status == "incorrect" and "right only for x > 0" in v.feedback
+        assert check(expected, answer, variables="x", assume={"x": "positive"}).status == \
+            "correct"
+
+    def test_plus_minus_is_two_answers(self):
+        v = check("x", "x ± 1", variables="x")
+        assert v.feedback == ("Your answer has a ± in it, which stands for two answers; "
+                              "give a single one.")
