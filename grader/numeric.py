@@ -37,6 +37,8 @@ _PERIODIC = {"sin", "cos", "tan", "sec", "csc", "cot"}
 # Functions that are about their argument near 0: no information is lost there.
 _ODD = {"sin", "tan", "asin", "atan", "sinh", "tanh", "asinh", "atanh", "relu", "sign",
         "heaviside", "abs", "sqrt", "cbrt", "max", "min", "atan2"}
+# Functions that can give a non-real value for a real argument.
+_BRANCHING = {"sqrt", "ln", "log2", "log10", "asin", "acos", "acosh", "atanh"}
 # Even functions: f(ε) - f(0) is of order ε².
 _EVEN = {"cos", "cosh", "sec", "sech"}
 # Functions with zeros away from 0, whose result can be a cancelled zero.
@@ -85,7 +87,10 @@ def _not_real(value) -> np.ndarray:
 
 def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None = None):
     value = _np_node(node, env, n, unreal)
-    if unreal is not None and isinstance(node, (BinOp, Call)):
+    # Only powers and these functions can leave the reals from real arguments; + - * /
+    # of real numbers stay real, and a complex argument was flagged where it arose.
+    if unreal is not None and (isinstance(node, BinOp) and node.op == "^" or
+                               isinstance(node, Call) and node.func in _BRANCHING):
         unreal |= _not_real(value)
     return value
 
