@@ -315,8 +315,14 @@ class GradedClass:
 
 def _grade_one(job: tuple) -> tuple[str, float, str, str]:
     expected, answer, kind, variables, assume, tolerance, mistakes = job
-    verdict = check(expected, answer, kind=kind, variables=variables, assume=assume,
-                    tolerance=tolerance, mistakes=mistakes)
+    try:
+        verdict = check(expected, answer, kind=kind, variables=variables, assume=assume,
+                        tolerance=tolerance, mistakes=mistakes)
+    except Exception as exc:  # noqa: BLE001
+        # A grader bug on one answer must not cost the class its grades: the row is kept,
+        # scored 0 and flagged for a person, with the error named so it can be reported.
+        return ("undecided", 0.0, f"Could not be graded automatically ({type(exc).__name__}: "
+                f"{exc}); flagged for your instructor.", "")
     return verdict.status, verdict.score, verdict.feedback, verdict.mistake
 
 

@@ -180,3 +180,22 @@ def test_canvas_student_analysis(tmp_path):
     assert len(result) == 3  # every attempt kept
     assert graded.totals == {"S1001": 3.0, "S1002": 2.0}
     assert result[1]["flag"].startswith("superseded by line 2")  # attempt 1 < attempt 2
+
+
+def test_a_grader_failure_costs_one_row_not_the_class(tmp_path, manifest, monkeypatch):
+    """If grading one answer fails, that row is flagged undecided and the rest graded."""
+    import grader.batch as batch
+
+    real_check = batch.check
+
+    def flaky(expected, answer, **kwargs):
+        if answer == "boom":
+            raise RuntimeError("simulated grader bug")
+        return real_check(expected, answer, **kwargs)
+
+    monkeypatch.setattr(batch, "check", flaky)
+    text = "student_id,code,answer\ns1,AAAA-BBBB-CC11,boom\ns2,AAAA-BBBB-CC21,2x e^(x^2)\n"
+    graded = grade_class(manifest, read_submissions(write(tmp_path, text)))
+    first, second = graded.answers[0][0], graded.answers[1][0]
+    assert first.status == "undecided" and "simulated grader bug" in first.feedback
+    assert second.status == "correct"
