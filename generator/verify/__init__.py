@@ -134,44 +134,41 @@ def defined_points(instance: Instance, f: Callable, variables) -> list[dict[str,
     return points
 
 
+def _check_partials(instance: Instance, functions: list, rows: list, wrt: list[str],
+                    what: str) -> None:
+    """Row i of the key holds the partials of functions[i] with respect to ``wrt``:
+    each entry against mpmath's finite differences, at a few points where f is defined."""
+    if len(rows) != len(functions) or any(len(row) != len(wrt) for row in rows):
+        raise VerificationError(f"the {what} has the wrong shape for "
+                                f"{len(functions)} function(s) of {len(wrt)} variable(s)")
+    for point in defined_points(instance, functions[0], instance.variables):
+        for row, f in zip(rows, functions):
+            for entry, name in zip(row, wrt):
+                close(evaluate(entry, point), partial(f, point, name),
+                      f"{what} entry d/d{name} at {point}")
+
+
 @register("derivative")
 def verify_derivative(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is d f / d wrt: compared with finite differences of f."""
-    variables = instance.variables
-    f = numeric(value_of(instance, spec["derivative"]), variables)
-    key = parse(instance.answer, variables=variables)
-    for point in defined_points(instance, f, variables):
-        close(evaluate(key, point), partial(f, point, spec["wrt"]),
-              f"d/d{spec['wrt']} at {point}")
+    f = numeric(value_of(instance, spec["derivative"]), instance.variables)
+    key = parse(instance.answer, variables=instance.variables)
+    _check_partials(instance, [f], [[key]], [spec["wrt"]], "derivative")
 
 
 @register("gradient")
 def verify_gradient(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is the gradient of f with respect to ``wrt``."""
-    variables = instance.variables
-    f = numeric(value_of(instance, spec["gradient"]), variables)
-    entries = answer_entries(instance)
-    if len(entries) != len(spec["wrt"]):
-        raise VerificationError(f"the gradient has {len(entries)} entries for "
-                                f"{len(spec['wrt'])} variables")
-    for point in defined_points(instance, f, variables):
-        for entry, name in zip(entries, spec["wrt"]):
-            close(evaluate(entry, point), partial(f, point, name), f"d/d{name} at {point}")
+    f = numeric(value_of(instance, spec["gradient"]), instance.variables)
+    _check_partials(instance, [f], [answer_entries(instance)], spec["wrt"], "gradient")
 
 
 @register("jacobian")
 def verify_jacobian(instance: Instance, spec: dict[str, Any]) -> None:
     """The key is the Jacobian of the vector F: row i holds the partials of F_i."""
-    variables = instance.variables
-    components = [numeric(c, variables) for c in to_list(value_of(instance, spec["jacobian"]))]
-    rows = answer_entries(instance)
-    if len(rows) != len(components) or any(len(r) != len(spec["wrt"]) for r in rows):
-        raise VerificationError("the Jacobian's shape is not (outputs × variables)")
-    for point in defined_points(instance, components[0], variables):
-        for row, f in zip(rows, components):
-            for entry, name in zip(row, spec["wrt"]):
-                close(evaluate(entry, point), partial(f, point, name),
-                      f"Jacobian entry d/d{name} at {point}")
+    functions = [numeric(c, instance.variables)
+                 for c in to_list(value_of(instance, spec["jacobian"]))]
+    _check_partials(instance, functions, answer_entries(instance), spec["wrt"], "Jacobian")
 
 
 @register("hessian")
