@@ -355,9 +355,8 @@ def grade_label(expected: str, answer: str) -> Graded:
     >>> grade_label("saddle point, local minimum", "saddle, max").score
     0.5
     """
-    want = [labels.canonical_label(w) for w in expected.split(",")]
-    parts = answer.replace("，", ",").replace(";", ",").split(",")
-    got = [labels.canonical_label(w) for w in parts if w.strip()]
+    want = [labels.canonical_label(w) for w in _label_parts(expected)]
+    got = [labels.canonical_label(w) for w in _label_parts(answer.replace("，", ","))]
     if not got:
         return Graded("invalid", 0.0, "Could not read your answer: empty answer.")
     if len(got) != len(want):
@@ -369,6 +368,10 @@ def grade_label(expected: str, answer: str) -> Graded:
     known = set(labels.known_labels()) | set(want)
     # A shape such as "5x4" is always a readable label, right or wrong.
     unknown = [g for g in got if g not in known and not re.fullmatch(r"\d+x\d+", g)]
+    numbers = [g for g in unknown if labels.NUMBER.match(g)]
+    if numbers and len(want) == 1:
+        # A value where a word is wanted is a wrong answer, not an unreadable one.
+        return _incorrect(f'Not "{numbers[0]}": the answer is a word, not a number.')
     if unknown and len(want) == 1:
         close = labels.suggestion(unknown[0])
         hint = f' Did you mean "{close}"?' if close else ""
@@ -379,6 +382,21 @@ def grade_label(expected: str, answer: str) -> Graded:
     wrong = [str(k + 1) for k, (w, g) in enumerate(zip(want, got)) if w != g]
     return _incorrect(f"Label{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
                       f"{'are' if len(wrong) > 1 else 'is'} wrong.", right / len(want))
+
+
+def _label_parts(text: str) -> list[str]:
+    """Labels separated by commas or semicolons; a shape such as ``(2, 3)`` is one label."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if ch in ",;" and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in parts if p.strip()]
 
 
 GRADERS: dict[str, Callable[[Node, Node, Context], Graded]] = {

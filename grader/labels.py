@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
-__all__ = ["SYNONYMS", "canonical_label", "known_labels", "shape_label", "suggestion"]
+__all__ = ["NUMBER", "SYNONYMS", "canonical_label", "known_labels", "shape_label", "suggestion"]
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "local minimum": ("min", "minimum", "local min", "relative minimum", "relative min",
@@ -25,7 +25,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "global maximum": ("global max", "absolute maximum", "absolute max", "最大值"),
     "saddle point": ("saddle", "saddle pt", "saddlepoint", "saddle points", "鞍点"),
     "neither": ("none", "no extremum", "not an extremum", "neither min nor max",
-                "inconclusive", "非极值"),
+                "inconclusive", "非极值",
+                # A stationary point that is neither is a (horizontal) inflection point.
+                "inflection point", "inflection", "point of inflection", "inflexion point",
+                "stationary inflection point", "horizontal inflection point", "拐点"),
     "increasing": ("increase", "inc", "up", "rising", "↑", "↗", "+", "递增", "增", "单调递增",
                    "strictly increasing", "monotonically increasing", "monotone increasing"),
     "decreasing": ("decrease", "dec", "down", "falling", "↓", "↘", "-", "递减", "减",
@@ -43,7 +46,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 _LOOKUP = {canonical: canonical for canonical in SYNONYMS}
 _LOOKUP.update({s: c for c, spellings in SYNONYMS.items() for s in spellings})
-_SHAPE = re.compile(r"^\(?\s*(\d+)\s*(?:x|×|\*|by|,)\s*(\d+)\s*\)?$")
+# "2x3", "2 by 3", NumPy's "(2, 3)", optionally followed or preceded by what it is the
+# shape of ("2x3 matrix", "matrix 2x3", "shape (2, 3)").
+_SHAPE = re.compile(r"^(?:(?:shape|matrix|size)\s*(?:of\s*)?)?[(\[]?\s*(\d+)\s*(?:x|×|\*|by|,)"
+                    r"\s*(\d+)\s*[)\]]?(?:\s*(?:matrix|array|shape))?$")
+#: An answer that is a plain number: wrong where a label is expected, not unreadable.
+NUMBER = re.compile(r"^[-+−]?\d+(?:[.,]\d+)?$")
 
 
 def _normalise(text: str) -> str:
