@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import math
+
 import mpmath
 import numpy as np
 import sympy
 
-__all__ = ["ALIASES", "FUNCTIONS", "NON_ANALYTIC", "Function", "lookup"]
+__all__ = ["ALIASES", "FUNCTIONS", "MAX_FACTORIAL", "NON_ANALYTIC", "Function", "lookup"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,47 @@ def _real_domain(np_f: Callable, mp_f: Callable, inside: Callable) -> tuple[Call
     return numpy_version, mp_version
 
 
+def _np_reciprocal(f: Callable) -> Callable:
+    def of_reciprocal(z):
+        with np.errstate(all="ignore"):
+            return f(1 / z)
+    of_reciprocal.__name__ = f"{f.__name__}_of_reciprocal"
+    return of_reciprocal
+
+
+#: Largest whole number whose factorial is accepted: 170! is the largest float64.
+MAX_FACTORIAL = 170
+
+
+def _np_factorial(z):
+    """Γ(x + 1) for real x, NaN at the poles, beyond the bound, or off the reals."""
+    def one(x: complex) -> complex:
+        if abs(x.imag) > 1e-12 * (1 + abs(x.real)) or not math.isfinite(x.real) \
+                or x.real > MAX_FACTORIAL:
+            return complex("nan")
+        try:
+            return complex(math.gamma(x.real + 1))
+        except (ValueError, OverflowError):
+            return complex("nan")
+    return np.array([one(complex(x)) for x in np.ravel(z)], dtype=complex).reshape(np.shape(z))
+
+
+def _mp_factorial(x):
+    if isinstance(x, mpmath.mpc):
+        raise NotReal("factorial")
+    if x > MAX_FACTORIAL:
+        raise ValueError("factorial of a number too large")
+    if x < 0 and x == mpmath.floor(x):
+        raise ValueError("factorial of a negative whole number")
+    return mpmath.factorial(x)
+
+
 _ASIN = _real_domain(np.arcsin, mpmath.asin, lambda x: abs(x) <= 1)
+# The inverse reciprocal functions, on their real domains (asec x = acos(1/x)).
+_ASEC = _real_domain(_np_reciprocal(np.arccos), mpmath.asec, lambda x: abs(x) >= 1)
+_ACSC = _real_domain(_np_reciprocal(np.arcsin), mpmath.acsc, lambda x: abs(x) >= 1)
+_ACOTH = _real_domain(_np_reciprocal(np.arctanh), mpmath.acoth, lambda x: abs(x) > 1)
+_ASECH = _real_domain(_np_reciprocal(np.arccosh), mpmath.asech, lambda x: 0 < x <= 1)
 _ACOS = _real_domain(np.arccos, mpmath.acos, lambda x: abs(x) <= 1)
 _ATANH = _real_domain(np.arctanh, mpmath.atanh, lambda x: abs(x) < 1)
 _ACOSH = _real_domain(np.arccosh, mpmath.acosh, lambda x: x >= 1)
@@ -159,7 +201,13 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
        power_prefix=True),
     _F("coth", (1,), lambda z: 1 / np.tanh(z), mpmath.coth, "coth", sympy.coth,
        power_prefix=True),
+    _F("asec", (1,), *_ASEC, "arcsec", sympy.asec),
+    _F("acsc", (1,), *_ACSC, "arccsc", sympy.acsc),
     _F("asinh", (1,), np.arcsinh, mpmath.asinh, "arsinh", sympy.asinh),
+    _F("acoth", (1,), *_ACOTH, "arcoth", sympy.acoth),
+    _F("asech", (1,), *_ASECH, "arsech", sympy.asech),
+    _F("acsch", (1,), _np_reciprocal(np.arcsinh), mpmath.acsch, "arcsch", sympy.acsch),
+    _F("factorial", (1,), _np_factorial, _mp_factorial, "factorial", sympy.factorial),
     _F("acosh", (1,), *_ACOSH, "arcosh", sympy.acosh),
     _F("atanh", (1,), *_ATANH, "artanh", sympy.atanh),
     _F("sigmoid", (1,), _np_sigmoid, _mp_sigmoid, "sigma",
@@ -189,6 +237,12 @@ ALIASES: dict[str, str] = {
     "sigma": "sigmoid", "sigm": "sigmoid", "Sigmoid": "sigmoid", "logistic": "sigmoid",
     "Abs": "abs", "Exp": "exp", "Ln": "ln", "Log": "ln", "Sin": "sin", "Cos": "cos",
     "Tan": "tan", "root": "sqrt", "arctan2": "atan2", "Max": "max", "Min": "min",
+    # Reciprocal and inverse spellings of British, European and calculator keyboards.
+    "cosec": "csc", "cosech": "csch", "ctg": "cot", "cotan": "cot", "cotg": "cot",
+    "arcsec": "asec", "arccsc": "acsc", "arccosec": "acsc", "acosec": "acsc",
+    "arcsech": "asech", "arsech": "asech", "arccsch": "acsch", "arcsch": "acsch",
+    "arccosech": "acsch", "arcoth": "acoth", "arccoth": "acoth",
+    "arcctg": "acot", "fact": "factorial",
 }
 
 #: Functions whose graphs have kinks or jumps: equality at random points proves less,
@@ -196,8 +250,9 @@ ALIASES: dict[str, str] = {
 NON_ANALYTIC = frozenset({"abs", "relu", "heaviside", "sign", "max", "min", "atan2"})
 
 #: ``sin^-1 x`` means arcsin, as printed in textbooks; these are the inverses.
-INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sinh": "asinh",
-            "cosh": "acosh", "tanh": "atanh"}
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "cot": "acot", "sec": "asec",
+            "csc": "acsc", "sinh": "asinh", "cosh": "acosh", "tanh": "atanh", "coth": "acoth",
+            "sech": "asech", "csch": "acsch"}
 
 
 def lookup(name: str) -> Function | None:

@@ -35,6 +35,9 @@ _NAMED = {
     "log2": "\\log_{2}", "log10": "\\log_{10}", "max": "\\max", "min": "\\min",
     "sigmoid": "\\sigma", "heaviside": "\\operatorname{step}", "sign": "\\operatorname{sgn}",
     "relu": "\\operatorname{ReLU}",
+    "asec": "\\operatorname{arcsec}", "acsc": "\\operatorname{arccsc}",
+    "acoth": "\\operatorname{arcoth}", "asech": "\\operatorname{arsech}",
+    "acsch": "\\operatorname{arcsch}",
 }
 
 
@@ -136,6 +139,10 @@ def _call(node: Call) -> str:
         return f"\\left|{_latex(args[0])}\\right|"
     if node.func == "exp":
         return f"e^{{{_latex(args[0])}}}"
+    if node.func == "factorial":
+        inner = _latex(args[0])
+        simple = isinstance(args[0], (Var, Num)) and not inner.startswith("-")
+        return f"{inner}!" if simple else f"\\left({inner}\\right)!"
     if node.func == "ln" and len(args) == 2:
         return f"\\log_{{{_latex(args[1])}}}\\left({_latex(args[0])}\\right)"
     name = _NAMED.get(node.func, f"\\operatorname{{{node.func}}}")

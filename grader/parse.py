@@ -33,16 +33,20 @@ grader.errors.ReadError: unknown function "sine"; did you mean "sin"? at column 
 from __future__ import annotations
 
 import difflib
+import time
 from fractions import Fraction
 from functools import lru_cache
 from typing import Iterable
 
+import mpmath
+
 from grader import functions
 from grader.errors import ReadError, Span
+from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
 from grader.tokens import Token, tokenize
 from grader.tree import (
     BinOp, Call, Const, Eq, Matrix, Neg, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, depth,
-    is_scalar,
+    free_names, is_scalar,
 )
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
@@ -423,14 +427,18 @@ class _Parser:
 
     def power(self) -> Node:
         base = self.atom()
+        if self.at_op("!"):
+            bang = self.take()
+            if self.at_op("!"):
+                raise ReadError("double factorials (n!!) are not accepted; write the product "
+                                "out", bang.span + self.tok.span)
+            base = _factorial(base, bang.span)
         if self.at_op("^"):
             op = self.take()
             self.nest()
             exponent = self.unary()
             self.depth -= 1
             return BinOp("^", base, exponent, False, op.span)
-        if self.at_op("!"):
-            raise ReadError("factorials are not accepted in answers", self.tok.span)
         return base
 
     def atom(self) -> Node:
@@ -605,6 +613,8 @@ class _Parser:
             raise ReadError(f"{func.name} takes {want} argument{'s' if want != '1' else ''}, "
                             f"not {len(args)}", name_tok.span)
         node: Node = Call(func.name, tuple(args), name_tok.span)
+        if func.name == "factorial":
+            node = _factorial(args[0], name_tok.span)
         if power is not None:
             node = BinOp("^", node, power, False, name_tok.span)
         return node
@@ -675,6 +685,34 @@ def _scale(op: str, left: Node, right: Node, implicit: bool, span: Span) -> Node
             return Matrix(tuple(tuple(times(i, scalar, scalar_first) for i in row)
                                 for row in structured.rows), structured.span)
     return BinOp(op, left, right, implicit, span)
+
+
+def _factorial(arg: Node, span: Span) -> Node:
+    """``n!`` or ``factorial(n)``, refused at once when its value is out of bounds.
+
+    A factorial of a number must be of a whole number from 0 to
+    :data:`~grader.functions.MAX_FACTORIAL`: ``(10^10)!`` would take ages and ``2.5!`` is
+    not what a student means.  With variables in it, it is read as Γ(n + 1), which agrees
+    with n! wherever n is a whole number.
+    """
+    node = Call("factorial", (arg,), span)
+    if free_names(arg):
+        return node
+    limit = functions.MAX_FACTORIAL
+    with mpmath.workprec(64):
+        try:
+            value = evaluate_mp(arg, {}, MpTracker(time.monotonic() + 0.1))
+        except (Undefined, TimeUp):
+            raise ReadError(f"factorial too large (at most {limit}!)", span) from None
+        if isinstance(value, mpmath.mpc) or abs(value - mpmath.nint(value)) > 1e-12 * (
+                1 + abs(value)):
+            raise ReadError("factorial of a number that is not a whole number "
+                            f"(only 0!, 1!, ..., {limit}! are read)", span)
+        if value > limit:
+            raise ReadError(f"factorial too large (at most {limit}!)", span)
+        if value < 0:
+            raise ReadError("factorial of a negative number", span)
+    return node
 
 
 def _is_minus_one(node: Node) -> bool:

@@ -104,7 +104,9 @@ def test_complex_unit_only_when_allowed():
 ERRORS = {
     "2x + !t": '"t" is not a variable of this problem; use x, y',
     "!sine(x)": 'unknown function "sine"; did you mean "sin"?',
-    "!factorial(10)": 'unknown function "factorial"',
+    "!factorial(10^10)": "factorial too large (at most 170!)",
+    "2.5!!": "factorial of a number that is not a whole number (only 0!, 1!, ..., 170! are read)",
+    "(-2)!!": "factorial of a negative number",
     "x^2 + !(x + 1": 'unbalanced "(" opened at column 7; a ")" is missing',
     "2x!)": 'unbalanced ")" (nothing opened it)',
     "![1, 2": 'unbalanced "[" opened at column 1; a "]" is missing',
@@ -116,7 +118,7 @@ ERRORS = {
     "x!.real": 'unexpected character "."',
     "[[1, 2], [3]!]": "matrix rows have different lengths (2, 1)",
     "!sin": "sin needs an argument, as in sin(x)",
-    "x!!": "factorials are not accepted in answers",
+    "x!!!": "double factorials (n!!) are not accepted; write the product out",
 }
 
 
