@@ -9,7 +9,7 @@ from typing import Iterable, Literal, Sequence
 
 from grader import feedback
 from grader.equivalence import Domain
-from grader.errors import ReadError
+from grader.errors import AmbiguousReading, ReadError
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
 from grader.parse import parse
@@ -139,13 +139,25 @@ def check(
     expected_tree = _read_expected(expected, variables, complex_ok)
     if kind in ("set", "point"):
         answer = _list_separators(answer)
+    ctx = Context(domain, tolerance, deadline)
     try:
         answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
-    except ReadError as err:
+    except AmbiguousReading as err:
+        # Grade every reading: if they agree, how the answer was meant does not matter.
+        verdicts = [_grade_tree(expected_tree, tree, ctx, kind, mistakes, variables)
+                    for _, tree in err.readings]
+        if len({(v.status, v.score) for v in verdicts}) == 1:
+            return verdicts[0]
         return Verdict("invalid", 0.0, feedback.invalid(err), "")
-    ctx = Context(domain, tolerance, deadline)
-    grade = GRADERS[kind]
-    graded = grade(expected_tree, answer_tree, ctx)
+    except ReadError as err:
+        return Verdict("invalid", 0.0, feedback.invalid(err, answer), "")
+    return _grade_tree(expected_tree, answer_tree, ctx, kind, mistakes, variables)
+
+
+def _grade_tree(expected_tree: Node, answer_tree: Node, ctx: Context, kind: str,
+                mistakes: Iterable[Mistake], variables: tuple[str, ...]) -> Verdict:
+    """Grade one reading of the answer, with a known mistake's feedback where it matches."""
+    graded = GRADERS[kind](expected_tree, answer_tree, ctx)
     mistake = ""
     if graded.status == "incorrect":
         graded, mistake = _known_mistake(graded, answer_tree, mistakes, variables, ctx, kind)

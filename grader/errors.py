@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CalcdrillError", "ReadError", "Span"]
+__all__ = ["AmbiguousReading", "CalcdrillError", "Choice", "ReadError", "Span"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +70,45 @@ class ReadError(CalcdrillError, ValueError):
     def with_text(self, text: str) -> "ReadError":
         """The same error, remembering the text it is about."""
         return ReadError(self.reason, self.span, text)
+
+
+class Choice(Exception):
+    """Raised by the reader at text with two plausible readings when it was not told
+    which to take; :func:`grader.parse.parse` then reads the answer both ways.
+
+    Attributes:
+        name: which choice (``"scientific"``, ``"spaced-sign"``); one decision per
+            answer covers every place the choice arises.
+        span: where the first such place is.
+        readings: how that place reads when the choice is taken (first) or not (second),
+            in plain text for students.
+        advice: how to write either reading unambiguously.
+    """
+
+    def __init__(self, name: str, span: Span, readings: tuple[str, str], advice: str) -> None:
+        self.name = name
+        self.span = span
+        self.readings = readings
+        self.advice = advice
+        super().__init__(name)
+
+
+class AmbiguousReading(ReadError):
+    """Text with more than one plausible reading (``5.1e-2``, ``[x -1]``).
+
+    Attributes:
+        readings: (description, tree) per reading, the reader's preferred one first.
+        advice: how to write each reading so that it cannot be misread.
+
+    :func:`grader.check` grades every reading: when they all get the same verdict it
+    stands; otherwise the answer is invalid, and the message shows both readings.
+    """
+
+    def __init__(self, reason: str, span: Span | None, text: str, readings: tuple,
+                 advice: str) -> None:
+        self.readings = readings
+        self.advice = advice
+        super().__init__(reason, span, text)
+
+    def with_text(self, text: str) -> "AmbiguousReading":
+        return AmbiguousReading(self.reason, self.span, text, self.readings, self.advice)

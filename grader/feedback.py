@@ -18,10 +18,31 @@ UNDECIDED = ("Your answer could not be checked automatically within the time all
              "it has been flagged for your instructor to review.")
 
 
-def invalid(error: ReadError) -> str:
-    """Why an answer could not be read, with where."""
+def invalid(error: ReadError, answer: str = "") -> str:
+    """Why an answer could not be read, with where.
+
+    A trailing ``+ C`` on a derivative gets its own explanation: the student knows
+    integration, and "C is not a variable" would not tell them what is wrong.
+    """
+    if answer and _constant_of_integration(error, answer):
+        return ("A derivative needs no constant: the \"+ C\" belongs to antiderivatives. "
+                "Remove it and give the derivative alone.")
     where = "" if error.column is None or "column" in error.reason else f" (column {error.column})"
     return f"Could not read your answer: {error.reason}{where}."
+
+
+#: How students name the constant of integration.
+_CONSTANT_NAMES = frozenset({"C", "c", "K", "const", "C1", "C_1", "C_{1}"})
+
+
+def _constant_of_integration(error: ReadError, answer: str) -> bool:
+    """Whether the unreadable name is a ``C`` (or ``c``, ``const``) added at the end."""
+    if error.span is None:
+        return False
+    name = answer[error.span.start:error.span.end]
+    before = answer[:error.span.start].rstrip()
+    after = answer[error.span.end:].strip(" .")
+    return name in _CONSTANT_NAMES and before.endswith(("+", "-")) and not after
 
 
 def _number(value: float) -> str:

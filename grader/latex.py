@@ -79,6 +79,9 @@ def _starts_with_digit(text: str) -> bool:
 
 def _latex(node: Node) -> str:
     if isinstance(node, Num):
+        if "e" in node.text:  # scientific notation, as the tokenizer normalised it
+            mantissa, power = node.text.split("e")
+            return f"{mantissa} \\cdot 10^{{{int(power)}}}"
         return node.text
     if isinstance(node, Const):
         return {"pi": "\\pi", "e": "e", "i": "i"}[node.name]

@@ -41,7 +41,7 @@ from typing import Iterable
 import mpmath
 
 from grader import functions
-from grader.errors import ReadError, Span
+from grader.errors import AmbiguousReading, Choice, ReadError, Span
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
 from grader.tokens import Token, tokenize
 from grader.tree import (
@@ -96,7 +96,7 @@ def parse(
     grader.errors.ReadError: "t" is not a variable of this problem; use x at column 1
     """
     try:
-        return _parse(text, tuple(variables), allow_complex, drop_label)
+        return _read_every_way(text, tuple(variables), allow_complex, drop_label)
     except ReadError as err:
         raise err.with_text(text) from None
     except RecursionError:
@@ -104,8 +104,53 @@ def parse(
                         None, text) from None
 
 
+def _read_every_way(text: str, variables: tuple[str, ...], allow_complex: bool,
+                    drop_label: bool) -> Node:
+    """Read ``text``; where it has two plausible readings, read it both ways.
+
+    The reader never guesses: at ``5.1e-2`` or ``[x -1]`` it raises a
+    :class:`~grader.errors.Choice`, and the text is read again with the choice taken and
+    not taken.  One decision covers every place the same choice arises, so there are at
+    most four readings.  Readings that fail are dropped; when the remaining ones differ,
+    :class:`~grader.errors.AmbiguousReading` carries them all.
+    """
+    pending: list[dict[str, bool]] = [{}]
+    readings: list[tuple[dict[str, bool], Node]] = []
+    choices: list[Choice] = []
+    first_error: ReadError | None = None
+    while pending:
+        decided = pending.pop(0)
+        try:
+            readings.append((decided, _parse(text, variables, allow_complex, drop_label,
+                                             decided)))
+        except Choice as choice:
+            if choice.name in decided:  # cannot happen: a decided choice is not asked
+                raise
+            if not any(c.name == choice.name for c in choices):
+                choices.append(choice)
+            pending += [{**decided, choice.name: True}, {**decided, choice.name: False}]
+        except ReadError as err:
+            first_error = first_error or err
+    if not readings:
+        assert first_error is not None
+        raise first_error
+    distinct: list[tuple[dict[str, bool], Node]] = []
+    for decided, tree in readings:
+        if all(tree != other for _, other in distinct):
+            distinct.append((decided, tree))
+    if len(distinct) == 1:
+        return distinct[0][1]
+    described = tuple(("; ".join(c.readings[0 if decided.get(c.name) else 1] for c in choices
+                                 if c.name in decided), tree) for decided, tree in distinct)
+    shown = " or as ".join(d for d, _ in described)
+    raise AmbiguousReading(
+        f"ambiguous: it can be read as {shown}; {'; '.join(c.advice for c in choices)}",
+        choices[0].span, text, described, "; ".join(c.advice for c in choices))
+
+
 def _parse(text: str, variables: tuple[str, ...], allow_complex: bool,
-           drop_label: bool) -> Node:
+           drop_label: bool, decided: dict[str, bool] | None = None) -> Node:
+    decided = {} if decided is None else decided
     if len(text) > MAX_LENGTH:
         raise ReadError(f"answer too long ({len(text)} characters; at most {MAX_LENGTH})")
     if not text.strip():
@@ -115,11 +160,11 @@ def _parse(text: str, variables: tuple[str, ...], allow_complex: bool,
         # <a, b>: the angle-bracket vector of physics and many textbooks.
         first, last = text.index("<"), text.rindex(">")
         text = f"{text[:first]}[{text[first + 1:last]}]{text[last + 1:]}"
-    tokens = tokenize(text)
+    tokens = tokenize(text, scientific=decided.get("scientific"))
     if drop_label:
         tokens = _drop_label(tokens, variables)
     tokens = _resolve_names(tokens, variables, allow_complex)
-    tree = _Parser(tokens, variables).parse_top()
+    tree = _Parser(tokens, variables, text, decided).parse_top()
     if depth(tree) > MAX_TREE_DEPTH:
         # Long chains such as 1+1+1+... nest without brackets; every later stage
         # recurses over the tree, so its depth is bounded here, once.
@@ -278,12 +323,15 @@ def _unknown_name(word: str, span: Span, variables: tuple[str, ...],
 class _Parser:
     """Recursive descent over resolved tokens; one method per precedence level."""
 
-    def __init__(self, tokens: list[Token], variables: tuple[str, ...]) -> None:
+    def __init__(self, tokens: list[Token], variables: tuple[str, ...], text: str = "",
+                 decided: dict[str, bool] | None = None) -> None:
         self.tokens = tokens
         self.pos = 0
         self.depth = 0
         self.abs_depth = 0
         self.variables = variables
+        self.text = text
+        self.decided = {} if decided is None else decided
 
     # -- helpers ---------------------------------------------------------------
     @property
@@ -515,6 +563,7 @@ class _Parser:
 
     def bracketed(self) -> Node:
         opened = self.take()
+        self.separate_by_spaces()
         rows, _ = self.group_items(opened, "]", rows_allowed=True)
         span = opened.span + self.tokens[self.pos - 1].span
         if len(rows) > 1:
@@ -523,6 +572,64 @@ class _Parser:
         if all(isinstance(item, (Vector, Tuple)) for item in items) and len(items) > 0:
             return self.matrix([list(item.items) for item in items], opened, span)
         return Vector(tuple(items), span)
+
+    def separate_by_spaces(self) -> None:
+        """Inside ``[...]`` without commas, spaces separate entries, as in MATLAB and NumPy.
+
+        ``[2 0 -1; 1 3 4]`` is a 2×3 matrix and ``[6x 2y; 2y 2x]`` a 2×2 one: a space
+        between the end of one operand and the start of another becomes a comma.  A sign
+        with a space before it and none after (``[x -1]``) is two entries in MATLAB but
+        one (x − 1) to many students: that is asked as the ``spaced-sign`` choice.
+        Brackets with a comma at their top level are read as before (``[2 x, y]`` is
+        [2x, y]).
+        """
+        tokens, start = self.tokens, self.pos
+        level, k, top = 0, start, []
+        while k < len(tokens):
+            tok = tokens[k]
+            if tok.kind == "end":
+                return
+            if tok.kind == "mbegin" or tok.kind == "op" and tok.text in "([{":
+                level += 1
+            elif tok.kind == "mend" or tok.kind == "op" and tok.text in ")]}":
+                if level == 0:
+                    break
+                level -= 1
+            elif level == 0 and tok.kind == "op" and tok.text in (",", "&"):
+                return
+            if level == 0 or tok.kind == "op" and tok.text in "([{" and level == 1:
+                top.append(k)
+            k += 1
+        breaks = []
+        for left, right in zip(top, top[1:]):
+            if right != left + 1 or not self.spaced(tokens[left], tokens[right]) \
+                    or not _ends_operand(tokens[left]):
+                continue
+            tok = tokens[right]
+            if _starts_operand(tok):
+                breaks.append(right)
+            elif tok.kind == "op" and tok.text in ("+", "-") and right + 1 < len(tokens) \
+                    and _starts_operand(tokens[right + 1]) \
+                    and not self.spaced(tok, tokens[right + 1]):
+                choice = self.decided.get("spaced-sign")
+                if choice is None:
+                    before = self.text[tokens[left].span.start:tokens[left].span.end]
+                    after = self.text[tok.span.start:tokens[right + 1].span.end]
+                    joined = f"{before} {tok.text} {after[1:].strip()}"
+                    raise Choice("spaced-sign", tokens[left].span + tokens[right + 1].span,
+                                 (f"two entries {before} and {after}", f"one entry {joined}"),
+                                 f'write "{before}, {after}" for two entries or '
+                                 f'"{joined}" for one')
+                if choice:
+                    breaks.append(right)
+        for k in reversed(breaks):
+            at = Span(tokens[k].span.start, tokens[k].span.start)
+            tokens.insert(k, Token("op", ",", at))
+
+    def spaced(self, left: Token, right: Token) -> bool:
+        """Whether only white space (at least one character) separates two tokens."""
+        gap = self.text[left.span.end:right.span.start]
+        return bool(gap) and not gap.strip(" \t\u00a0\u2009\u200a\u2002\u2003\u202f\u3000")
 
     def matrix(self, rows: list[list[Node]], opened: Token, span: Span) -> Matrix:
         widths = {len(row) for row in rows}
@@ -685,6 +792,15 @@ def _scale(op: str, left: Node, right: Node, implicit: bool, span: Span) -> Node
             return Matrix(tuple(tuple(times(i, scalar, scalar_first) for i in row)
                                 for row in structured.rows), structured.span)
     return BinOp(op, left, right, implicit, span)
+
+
+def _ends_operand(tok: Token) -> bool:
+    return tok.kind in ("num", "var", "const", "mend") or \
+        tok.kind == "op" and tok.text in (")", "]", "}", "!")
+
+
+def _starts_operand(tok: Token) -> bool:
+    return tok.kind in _ATOM_STARTS or tok.kind == "op" and tok.text in ("(", "[", "{")
 
 
 def _factorial(arg: Node, span: Span) -> Node:

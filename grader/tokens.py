@@ -17,12 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from grader.errors import ReadError, Span
+from grader.errors import Choice, ReadError, Span
 
-__all__ = ["MAX_NUMBER_LENGTH", "Token", "TokenKind", "tokenize"]
+__all__ = ["MAX_EXPONENT", "MAX_NUMBER_LENGTH", "Token", "TokenKind", "tokenize"]
 
 #: Digits a single number may have: longer literals are refused, not silently rounded.
 MAX_NUMBER_LENGTH = 40
+#: Largest power of ten in scientific notation (``1e300``); ``1e999999999`` is refused
+#: before an exact value with a billion digits is built.
+MAX_EXPONENT = 300
+MAX_EXPONENT_DIGITS = 3
 
 TokenKind = Literal["num", "name", "op", "frac", "texsqrt", "mbegin", "mend", "end"]
 
@@ -93,11 +97,14 @@ _LATEX_WRAPPERS = {"mathrm", "mathit", "text", "textrm", "operatorname"}
 _MATRIX_ENVIRONMENTS = {"pmatrix", "bmatrix", "matrix", "Bmatrix", "smallmatrix"}
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, *, scientific: bool | None = None) -> list[Token]:
     """Split ``text`` into tokens, normalising Unicode and the LaTeX subset.
 
     Parameters:
         text: the answer exactly as typed.
+        scientific: how to read a signed ``5.1e-2``: True as 5.1·10^-2, False as
+            5.1·e - 2, None to raise :class:`~grader.errors.Choice` there (see
+            :func:`_read_number` for the rule).
 
     Returns:
         The tokens, each with the span of ``text`` it came from, ending with an ``end``
@@ -121,7 +128,7 @@ def tokenize(text: str) -> list[Token]:
         if ch in _SPACES:
             i += 1
         elif ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
-            i = _read_number(text, i, tokens)
+            i = _read_number(text, i, tokens, scientific)
         elif ch.isascii() and ch.isalpha():
             j = i
             while j < n and text[j].isascii() and text[j].isalnum():
@@ -180,11 +187,19 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def _read_number(text: str, i: int, tokens: list[Token]) -> int:
-    """Read digits with at most one decimal point; no exponent notation.
+def _read_number(text: str, i: int, tokens: list[Token], scientific: bool | None) -> int:
+    """Read digits with at most one decimal point, and a scientific exponent by this rule.
 
-    ``2e3`` is deliberately not 2000: students write ``2e^x`` and ``2e`` for 2·e, so the
-    letter ``e`` always starts a name.
+    ``NeM`` (or ``NEM``) written without spaces, with N a number and M whole digits:
+
+    - no sign (``2e3``, ``1E5``): always 2·10^3.  Nobody writes 2·e·3 so.
+    - a minus, or a plus after a decimal mantissa (``5.1e-2``, ``2e-3``, ``1.5e+3``): both
+      5.1·10^-2 and 5.1·e - 2 are plausible, so the tokenizer asks (``scientific``);
+      :func:`grader.check` grades both readings and calls the answer ambiguous only when
+      their verdicts differ.
+    - a plus after a whole number (``2e+3``): 2·e + 3.  Calculators print ``2000`` or
+      ``2.0e+03``, students type ``2e+3`` for 2e + 3.
+    - with spaces (``2 e - 1``) or a caret (``2e^3``), ``e`` is the constant.
     """
     j, n, seen_point = i, len(text), False
     while j < n and (text[j] in _DIGITS or (text[j] == "." and not seen_point)):
@@ -197,7 +212,44 @@ def _read_number(text: str, i: int, tokens: list[Token]) -> int:
         raise ReadError(
             f"number too long ({j - i} characters; at most {MAX_NUMBER_LENGTH})", Span(i, j)
         )
+    end = _exponent_end(text, i, j, scientific)
+    if end > j:
+        power = text[j + 1:end].replace("−", "-")
+        if end - j > MAX_EXPONENT_DIGITS + 2 or abs(int(power)) > MAX_EXPONENT:
+            raise ReadError(f"exponent too large in {text[i:end]} (at most 10^{MAX_EXPONENT})",
+                            Span(i, end))
+        tokens.append(Token("num", f"{text[i:j]}e{power}", Span(i, end)))
+        return end
     tokens.append(Token("num", text[i:j], Span(i, j)))
+    return j
+
+
+def _exponent_end(text: str, i: int, j: int, scientific: bool | None) -> int:
+    """Where a scientific exponent starting at ``j`` ends (``j`` when there is none)."""
+    n = len(text)
+    if j >= n or text[j] not in "eE":
+        return j
+    k = j + 1
+    signed = k < n and text[k] in "+-−"
+    k += signed
+    start = k
+    while k < n and text[k] in _DIGITS:
+        k += 1
+    if k == start or k < n and (text[k] == "." or text[k].isascii() and text[k].isalpha()
+                                and text[k] in "eE"):
+        return j  # 2e-x, 2e, 2e3.5: not an exponent
+    if not signed or scientific:
+        return k
+    if text[j + 1] == "+" and "." not in text[i:j]:
+        return j
+    if scientific is None:
+        digits = text[i:j]
+        sign, power = text[j + 1].replace("−", "-"), text[start:k]
+        raise Choice("scientific", Span(i, k),
+                     (f"{digits}·10^{'-' if sign != '+' else ''}{power}",
+                      f"{digits}·e {sign} {power}"),
+                     f"write {digits}*10^{'-' if sign != '+' else ''}{power} for the first, "
+                     f"or put spaces around the sign ({digits}e {sign} {power}) for the second")
     return j
 
 

@@ -33,7 +33,8 @@ class Num:
 
     @property
     def is_decimal(self) -> bool:
-        return "." in self.text
+        """Typed with a decimal point or in scientific notation (``0.5``, ``5e-2``)."""
+        return "." in self.text or "e" in self.text
 
 
 @dataclass(frozen=True, slots=True)
