@@ -139,6 +139,8 @@ def check(
     expected_tree = _read_expected(expected, variables, complex_ok)
     if kind in ("set", "point"):
         answer = _list_separators(answer)
+    if kind == "set" and " ".join(answer.lower().split()).strip(" .") in _EMPTY_SET_WORDS:
+        answer = "{}"
     ctx = Context(domain, tolerance, deadline)
     try:
         answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
@@ -173,6 +175,11 @@ def _known_mistake(graded: Graded, answer_tree: Node, mistakes: Iterable[Mistake
         if GRADERS[kind](wrong_tree, answer_tree, ctx).status == "correct":
             return Graded("incorrect", graded.score, known.feedback), known.name or known.answer
     return graded, ""
+
+
+#: Words for the empty set, as a whole answer where a set is expected.
+_EMPTY_SET_WORDS = frozenset({"empty", "empty set", "the empty set", "none", "no solution",
+                              "no solutions", "no points", "no critical points", "空集", "无"})
 
 
 def _list_separators(text: str) -> str:

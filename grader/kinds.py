@@ -17,7 +17,7 @@ from grader import feedback, labels
 from grader.equivalence import Comparison, Domain, compare
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
 from grader.tree import (
-    Eq, Matrix, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, expand_plus_minus, free_names,
+    Eq, Matrix, Neg, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, expand_plus_minus, free_names,
     has_plus_minus, is_scalar, walk,
 )
 
@@ -283,34 +283,72 @@ def _all_equal(want, got, ctx: Context) -> bool:
 
 # -- sets -------------------------------------------------------------------------------
 
+#: Most elements one item with ± signs may stand for ((±a, ±b, ±c) is 8).
+MAX_PLUS_MINUS_READINGS = 16
+
+
 def _expand(node: Node) -> list[Node]:
-    """``a ± b`` is two elements (wherever the ± is); ``x = a`` is the element a."""
+    """``a ± b`` is two elements (wherever the ± is); ``x = a`` is the element a.
+
+    In a point each coordinate's ± multiplies the readings: ``(±1, 0)`` is two points,
+    ``(±√2/2, ±√2/2)`` four, and ``±(a, b)`` is (a, b) and (-a, -b).
+    """
     if isinstance(node, Eq):
         node = node.rhs
-    return expand_plus_minus(node)
+    out: list[Node] = []
+    for reading in expand_plus_minus(node, MAX_PLUS_MINUS_READINGS):
+        if isinstance(reading, Neg) and isinstance(reading.arg, (Tuple, Vector)):
+            reading = Tuple(tuple(Neg(i) for i in reading.arg.items))
+        if isinstance(reading, (Tuple, Vector)) and has_plus_minus(reading):
+            combos: list[tuple[Node, ...]] = [()]
+            for item in reading.items:
+                combos = [c + (e,) for c in combos
+                          for e in expand_plus_minus(item, MAX_PLUS_MINUS_READINGS)]
+                combos = combos[:MAX_PLUS_MINUS_READINGS]
+            out += [Tuple(c) for c in combos]
+        else:
+            out.append(reading)
+    return out[:MAX_PLUS_MINUS_READINGS]
 
 
-def _elements(node: Node, points: bool) -> list[Node]:
+def _elements(node: Node, points: bool, variables: tuple[str, ...] = ()) -> list[Node]:
     if isinstance(node, Eq) and isinstance(node.rhs, SetOf):
         node = node.rhs  # x = {-1, 0, 2}, or x ∈ {-1, 0, 2}
+    if points and isinstance(node, Tuple) and _named_point(node, variables):
+        node = _named_point(node, variables)  # x = ±1, y = 0: one point (two with ±)
     if isinstance(node, SetOf):
         items = node.items
-    elif isinstance(node, Tuple) and not points:
+    elif isinstance(node, (Tuple, Vector)) and not points:
+        items = node.items  # -2, 1, 3 or [-2, 1, 3]: a list standing for a set
+    elif isinstance(node, (Tuple, Vector)) and points and all(
+            isinstance(i, (Tuple, Vector, Eq)) or isinstance(i, PlusMinus)
+            and isinstance(i.right, (Tuple, Vector)) for i in node.items):
         items = node.items
-    elif isinstance(node, Tuple) and points and all(isinstance(i, (Tuple, Vector, Eq))
-                                                    for i in node.items):
-        items = node.items
+    elif isinstance(node, Matrix) and points:
+        items = tuple(Tuple(row) for row in node.rows)  # [(1, 0), (-1, 0)]
     else:
         items = (node,)
     return [e for item in items for e in _expand(item)]
 
 
+def _named_point(node: Tuple, variables: tuple[str, ...]) -> Tuple | None:
+    """``x = ±1, y = 0`` as the point (±1, 0), when it names each variable once."""
+    if not variables or not all(isinstance(i, Eq) and isinstance(i.lhs, Var)
+                                for i in node.items):
+        return None
+    given = {i.lhs.name: i.rhs for i in node.items}  # type: ignore[union-attr]
+    if len(given) != len(node.items) or set(given) != set(variables):
+        return None
+    return Tuple(tuple(given[v] for v in variables), node.span)
+
+
 def grade_set(expected: Node, answer: Node, ctx: Context) -> Graded:
     """A set: order and repeats do not matter; elements may be numbers or points."""
-    points = any(isinstance(i, (Tuple, Vector)) for i in _elements(expected, True)) \
+    names = ctx.domain.variables
+    points = any(isinstance(i, (Tuple, Vector)) for i in _elements(expected, True, names)) \
         and not is_scalar(expected)
-    want = _elements(expected, points)
-    got = _elements(answer, points)
+    want = _elements(expected, points, names)
+    got = _elements(answer, points, names)
     if len(got) > MAX_SET_ELEMENTS:
         return _incorrect(f"Your set lists {len(got)} elements; at most "
                           f"{MAX_SET_ELEMENTS} are read.")

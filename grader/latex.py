@@ -102,6 +102,8 @@ def _latex(node: Node) -> str:
         return "\\left[" + ", ".join(_latex(i) for i in node.items) + "\\right]"
     if isinstance(node, Tuple):
         return "\\left(" + ", ".join(_latex(i) for i in node.items) + "\\right)"
+    if isinstance(node, SetOf) and not node.items:
+        return "\\emptyset"
     if isinstance(node, SetOf):
         return "\\left\\{" + ", ".join(_latex(i) for i in node.items) + "\\right\\}"
     if isinstance(node, Matrix):

@@ -465,7 +465,7 @@ class _Parser:
         if self.at_op("-"):
             op = self.take()
             self.nest()
-            node = Neg(self.unary(), op.span)
+            node = _negate(self.unary(), op.span)
             self.depth -= 1
             return node
         if self.at_op("+"):
@@ -516,6 +516,8 @@ class _Parser:
                 return self.braced()
             if tok.text == "|":
                 return self.absolute()
+            if tok.text == "∅":
+                return SetOf((), self.take().span)
             if tok.text in ("∇", "∂", "'"):
                 raise ReadError(f'"{tok.text}" belongs in the name of the derivative; '
                                 "give only the result, e.g. 2x", tok.span)
@@ -640,6 +642,8 @@ class _Parser:
 
     def braced(self) -> Node:
         opened = self.take()
+        if self.at_op("}"):  # {}: the empty set
+            return SetOf((), opened.span + self.take().span)
         rows, saw_comma = self.group_items(opened, "}")
         items = rows[0]
         if not saw_comma:
@@ -785,6 +789,11 @@ def _scale(op: str, left: Node, right: Node, implicit: bool, span: Span) -> Node
     for structured, scalar, scalar_first in ((right, left, True), (left, right, False)):
         if op == "/" and scalar_first:
             continue  # 2/[a, b] means nothing here
+        if isinstance(structured, Tuple) and is_scalar(scalar) and \
+                all(is_scalar(i) for i in structured.items):
+            # -(1, 2)/√5, 2(x, y): a scalar times a point or vector written in parentheses.
+            return Tuple(tuple(times(i, scalar, scalar_first) for i in structured.items),
+                         structured.span)
         if isinstance(structured, (Vector, Matrix)) and is_scalar(scalar):
             if isinstance(structured, Vector):
                 return Vector(tuple(times(i, scalar, scalar_first) for i in structured.items),
@@ -792,6 +801,15 @@ def _scale(op: str, left: Node, right: Node, implicit: bool, span: Span) -> Node
             return Matrix(tuple(tuple(times(i, scalar, scalar_first) for i in row)
                                 for row in structured.rows), structured.span)
     return BinOp(op, left, right, implicit, span)
+
+
+def _negate(node: Node, span: Span) -> Node:
+    """``-x``; the minus of a vector, point or matrix of scalars is taken entry by entry."""
+    if isinstance(node, (Vector, Tuple)) and node.items and all(is_scalar(i) for i in node.items):
+        return type(node)(tuple(Neg(i, span) for i in node.items), node.span)
+    if isinstance(node, Matrix):
+        return Matrix(tuple(tuple(Neg(i, span) for i in row) for row in node.rows), node.span)
+    return Neg(node, span)
 
 
 def _ends_operand(tok: Token) -> bool:
