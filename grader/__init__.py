@@ -7,11 +7,11 @@
 
 from grader.check import KINDS, Mistake, Verdict, check
 from grader.equivalence import Comparison, Domain, compare
-from grader.errors import CalcdrillError, ReadError, Span
+from grader.errors import AmbiguousReading, CalcdrillError, ReadError, Span
 from grader.latex import to_latex
 from grader.parse import parse
 
 __all__ = [
-    "CalcdrillError", "Comparison", "Domain", "KINDS", "Mistake", "ReadError", "Span",
+    "AmbiguousReading", "CalcdrillError", "Comparison", "Domain", "KINDS", "Mistake", "ReadError", "Span",
     "Verdict", "check", "compare", "parse", "to_latex",
 ]

@@ -406,7 +406,8 @@ def grade_label(expected: str, answer: str) -> Graded:
     known = set(labels.known_labels()) | set(want)
     # A shape such as "5x4" is always a readable label, right or wrong.
     unknown = [g for g in got if g not in known and not re.fullmatch(r"\d+x\d+", g)]
-    numbers = [g for g in unknown if labels.NUMBER.match(g)]
+    typed = [p.strip() for p in _label_parts(answer.replace("，", ","))]
+    numbers = [t for t in typed if labels.NUMBER.match(t)]
     if numbers and len(want) == 1:
         # A value where a word is wanted is a wrong answer, not an unreadable one.
         return _incorrect(f'Not "{numbers[0]}": the answer is a word, not a number.')
