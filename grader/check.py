@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Literal, Sequence
 
 from grader import feedback
 from grader.equivalence import Domain
+from grader.intervals import grade_interval
 from grader.errors import AmbiguousReading, ReadError
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
@@ -17,7 +18,7 @@ from grader.tree import Node
 
 __all__ = ["KINDS", "Mistake", "Verdict", "check"]
 
-KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label")
+KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label", "interval")
 #: Wall-clock bound for grading one answer, in seconds.
 TIME_LIMIT = 2.0
 
@@ -135,6 +136,8 @@ def check(
                        "" if graded.status == "invalid" else f"\\text{{{_escape(answer)}}}",
                        mistake)
     deadline = time.monotonic() + time_limit
+    if kind == "interval":
+        return _check_interval(expected, answer, variables, mistakes, deadline)
     complex_ok = kind == "number"
     expected_tree = _read_expected(expected, variables, complex_ok)
     if kind in ("set", "point"):
@@ -165,6 +168,22 @@ def _grade_tree(expected_tree: Node, answer_tree: Node, ctx: Context, kind: str,
         graded, mistake = _known_mistake(graded, answer_tree, mistakes, variables, ctx, kind)
     return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
                    to_latex(answer_tree), mistake)
+
+
+def _check_interval(expected: str, answer: str, variables: tuple[str, ...],
+                    mistakes: Iterable[Mistake], deadline: float) -> Verdict:
+    """An inequality or union of intervals (:mod:`grader.intervals`)."""
+    graded = grade_interval(expected, answer, variables, deadline=deadline)
+    mistake = ""
+    if graded.status == "incorrect":
+        for known in mistakes:
+            if grade_interval(known.answer, answer, variables,
+                              deadline=deadline).status == "correct":
+                mistake = known.name or known.answer
+                graded = replace(graded, feedback=known.feedback)
+                break
+    return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
+                   graded.interpreted, mistake)
 
 
 def _known_mistake(graded: Graded, answer_tree: Node, mistakes: Iterable[Mistake],
