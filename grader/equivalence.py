@@ -31,6 +31,7 @@ import numpy as np
 
 from grader.functions import NON_ANALYTIC
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np_real
+from grader.powers import positive_bases
 from grader.tree import Node, has_calls
 
 __all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
@@ -166,10 +167,21 @@ def compare(expected: Node, answer: Node, domain: Domain, *, deadline: float | N
     if expected == answer:  # the same tree (spans aside) is the same function
         return Comparison("equal")
     deadline = time.monotonic() + 1.5 if deadline is None else deadline
+    domain = _real_powers(domain, positive_bases(expected))
     try:
         return _compare(expected, answer, domain, deadline)
     except TimeUp:
         return Comparison("undecided", hint="time")
+
+
+def _real_powers(domain: Domain, bases: frozenset[str]) -> Domain:
+    """The domain with each base of a variable power drawn from (0, ∞) (see
+    :mod:`grader.powers`)."""
+    narrowed = {name: "positive" for name in bases
+                if name in domain.variables and domain.assumption(name) in ("real", "nonzero")}
+    if not narrowed:
+        return domain
+    return Domain.of(domain.variables, {**dict(domain.assume), **narrowed})
 
 
 def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> Comparison:
@@ -263,13 +275,18 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
             return None
         a = _evaluate(answer, key, precision, deadline)
         if a is None:
-            return False
+            # Undefined here: a difference only on a region, never at an isolated point
+            # (2x²/x at 0, the jump of (2-x)/|2-x| at 2).
+            return None if _isolated(expected, answer, key, precision, deadline,
+                                     real_mode) else False
         e_value, e_max, e_demand, e_cut, e_cancel, e_left = e
         a_value, a_max, a_demand, a_cut, a_cancel, a_left = a
         if real_mode and e_left:
             return None  # not a point of the expected answer's real domain
         if real_mode and a_left:
-            return False  # the answer is not defined here as a real number
+            # The answer is not defined here as a real number: e^(ln x) for x < 0.
+            return None if _isolated(expected, answer, key, precision, deadline,
+                                     real_mode) else False
         demand = max(e_demand, a_demand)
         with mpmath.workprec(2 * precision):
             scale = max(abs(e_value), abs(a_value))
@@ -282,12 +299,16 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
                 e2 = _evaluate_cached(expected, key, 2 * precision, deadline)
                 a2 = _evaluate(answer, key, 2 * precision, deadline)
                 if e2 is None or a2 is None:
-                    return None if e2 is None else False
+                    return None  # defined at one precision only: at a pole or branch point
                 error = abs(e_value - e2[0]) + abs(a_value - a2[0])
                 tolerance = error * mpmath.ldexp(1, 24 - precision) + \
                     scale * mpmath.ldexp(1, 32 - 2 * precision)
                 if abs(e2[0] - a2[0]) > tolerance:
-                    return False  # beyond rounding: real, whatever else is unknown
+                    # Beyond rounding, if the difference is a quantity: it must come out
+                    # the same again at a higher precision.  At a pole (cot 2π) or after a
+                    # lucky exact cancellation it does not, and the point is no evidence.
+                    return _differs_again(expected, answer, key, precision,
+                                          (e_value - a_value, e2[0] - a2[0]), deadline)
         needed = 128 + demand
         # Tiny values that shrink as precision grows are rounding noise (sin(pi)^2),
         # not quantities: once they do, the current precision already resolves every
@@ -301,6 +322,54 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
             raise TimeUp()
         previous = (precision, demand)
         precision = needed
+
+
+def _differs_again(expected: Node, answer: Node, key: tuple, precision: int,
+                   differences: tuple, deadline: float) -> bool | None:
+    """False (they differ) when the difference reproduces; None when it is noise.
+
+    A genuine difference d computed at precision p and 2p agrees to about p bits; a
+    difference made of rounding noise (a cancelled zero, a value at a pole that grows as
+    2^p) does not.  When p and 2p disagree, 4p decides: stable from 2p to 4p is real.
+    """
+    low, high = differences
+    if _stable(low, high):
+        return False
+    if 4 * precision > MAX_PRECISION_BITS:
+        return None
+    e4 = _evaluate_cached(expected, key, 4 * precision, deadline)
+    a4 = _evaluate(answer, key, 4 * precision, deadline)
+    if e4 is None or a4 is None:
+        return None
+    return False if _stable(high, e4[0] - a4[0]) else None
+
+
+def _stable(low, high) -> bool:
+    """Whether two evaluations of a difference agree to 20 bits (and are not both 0)."""
+    with mpmath.workprec(64):
+        size = max(abs(low), abs(high))
+        return bool(size) and abs(low - high) <= size * mpmath.ldexp(1, -20)
+
+
+def _isolated(expected: Node, answer: Node, key: tuple, precision: int, deadline: float,
+              real_mode: bool) -> bool:
+    """Whether the answer is defined (and real) at nearby points on both sides of ``key``.
+
+    Then where it is undefined is an isolated point (a removable singularity, a jump),
+    which by the grader's rule is no evidence; undefined on a region (ln x for x < 0),
+    it is.  Each variable moves by a different relative step, so a singular line such as
+    x = y is left too.
+    """
+    for sign in (1, -1):
+        nearby = tuple((name, mpmath.mpf(value) * (1 + sign * mpmath.ldexp(k + 1, -24))
+                        + sign * mpmath.ldexp(k + 1, -30))
+                       for k, (name, value) in enumerate(key))
+        if _evaluate_cached(expected, nearby, precision, deadline) is None:
+            return False
+        a = _evaluate(answer, nearby, precision, deadline)
+        if a is None or real_mode and a[5]:
+            return False
+    return True
 
 
 _MP_CACHE: dict[tuple, tuple | None] = {}

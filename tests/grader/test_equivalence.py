@@ -125,6 +125,22 @@ def test_principal_branch_whatever_the_sign_of_zero():
 
 
 def test_symbolic_exponents_checked_at_simple_points():
-    """(a^b)^c is not a^(bc) for real a: a = -2, b = 2, c = 1/2 tells them apart."""
+    """(a^2)^(1/2) is |a|, not a, for real a: the simple points (a = -2) tell them apart."""
     tree = lambda t: parse(t, variables="abc")  # noqa: E731
-    assert compare(tree("a^(b*c)"), tree("(a^b)^c"), Domain.of("abc")).status == "different"
+    assert compare(tree("(a^2)^(1/2)"), tree("a"), Domain.of("abc")).status == "different"
+    assert compare(tree("(a^2)^c"), tree("a^(2c)"), Domain.of("abc")).status == "different"
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("a^(b+c)", "a^b*a^c"),
+    ("a^b*a^c", "a^(b+c)"),
+    ("a^(b*c)", "(a^b)^c"),
+    ("a^b/a^c", "a^(b-c)"),
+    ("x^x*(ln(x)+1)", "x^x ln x + x^x"),
+    ("a^(1/2)*a^(3/2)", "a^2"),
+])
+def test_variable_exponent_needs_a_positive_base(expected, answer):
+    """A power whose exponent is not an integer constant is real for a positive base: the
+    sampler draws such bases from (0, ∞), as for x^x (issue 12)."""
+    tree = lambda t: parse(t, variables="abcx")  # noqa: E731
+    assert compare(tree(expected), tree(answer), Domain.of("abcx")).status == "equal"
