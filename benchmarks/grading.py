@@ -1,12 +1,15 @@
 """Grading benchmark: calcdrill's check() beside naive ``sympy.simplify(a - b) == 0``.
 
-Runs on the public corpus (tests/grader/data/corpus.yaml), warm (each expected answer
-already seen once, as when a class answers the same problem), and prints per-answer
-median, p99 and throughput for both, measured in the same run, and their ratio.  The
-baseline is given our parser for free (it could not read student syntax otherwise) and
-is timed on the single-expression cases it can handle.
+Runs on the public corpus (tests/grader/data/corpus.yaml) and times each (expected,
+answer) pair once, *cold*: every cache of the grader (parsed expected answers, sample
+points, expected values, high-precision evaluations, the reader's vocabulary) is cleared
+before the pair, so nothing is reused from an earlier pair or an earlier run; that is the
+cost of an answer seen for the first time.  Prints per-answer median, p99 and
+throughput, and the same for the baseline measured in the same run, and their ratio.
+The baseline is given our parser for free (it could not read student syntax otherwise)
+and is timed on the single-expression cases it can handle.
 
-    python benchmarks/grading.py [--repeat 5]
+    python benchmarks/grading.py [--profile N]
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import check  # noqa: E402
+from grader import check, equivalence  # noqa: E402
 from grader.errors import ReadError  # noqa: E402
 from grader.parse import parse  # noqa: E402
 from grader.symbolic import to_sympy  # noqa: E402
@@ -47,21 +50,28 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_calcdrill(cases: list[dict], repeat: int) -> tuple[list[float], float, int]:
-    for case in cases:  # warm: parse caches and sample points, as in a real class
-        _run_check(case)
-    per_case, right = [], 0
-    start = time.perf_counter()
+def clear_caches() -> None:
+    """Forget everything the grader remembers between answers."""
+    for name, module in list(sys.modules.items()):
+        if name == "grader" or name.startswith("grader."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+    equivalence._MP_CACHE.clear()
+
+
+def bench_calcdrill(cases: list[dict]) -> tuple[list[float], float, int]:
+    """Each pair timed once, cold; returns per-pair seconds, throughput, verdicts right."""
+    per_case, right, total = [], 0, 0.0
     for case in cases:
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            verdict = _run_check(case)
-            times.append(time.perf_counter() - t0)
-        per_case.append(statistics.median(times))
+        clear_caches()
+        t0 = time.perf_counter()
+        verdict = _run_check(case)
+        elapsed = time.perf_counter() - t0
+        per_case.append(elapsed)
+        total += elapsed
         right += verdict.status == case["verdict"]
-    total = time.perf_counter() - start
-    return per_case, repeat * len(cases) / total, right
+    return per_case, len(cases) / total, right
 
 
 def _timeout(signum, frame):
@@ -99,17 +109,23 @@ def bench_baseline(cases: list[dict]) -> tuple[list[float], int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per answer")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="instead, profile cold checks of the corpus and print the top N")
     args = parser.parse_args()
     cases = _cases()
     expressions = [c for c in cases if c["kind"] == "expression" and c["verdict"] != "invalid"]
+    if args.profile:
+        profile(cases, args.profile)
+        return
 
-    ours, throughput, right = bench_calcdrill(cases, args.repeat)
-    ours_expr, _, right_expr = bench_calcdrill(expressions, args.repeat)
+    ours, throughput, right = bench_calcdrill(cases)
+    ours_expr, _, right_expr = bench_calcdrill(expressions)
     base, base_right, counted = bench_baseline(expressions)
 
     ms = lambda s: f"{s * 1e3:8.3f} ms"  # noqa: E731
     print(f"corpus: {len(cases)} answers ({len(expressions)} readable single expressions)")
+    print("cold: each (expected, answer) pair timed once, every grader cache cleared before "
+          "it; the baseline is timed in the same run")
     print(f"calcdrill, all kinds    : median {ms(statistics.median(ours))}  "
           f"p99 {ms(_percentile(ours, 0.99))}  max {ms(max(ours))}  "
           f"throughput {throughput:,.0f} answers/s  verdicts right {right}/{len(cases)}")
@@ -122,6 +138,20 @@ def main() -> None:
           f"{statistics.median(base) / statistics.median(ours_expr):.1f}x")
     print(f"ratio (baseline p99 / calcdrill p99, expressions): "
           f"{_percentile(base, 0.99) / _percentile(ours_expr, 0.99):.1f}x")
+
+
+def profile(cases: list[dict], top: int) -> None:
+    """cProfile of cold checks over the corpus: where first-sight time goes."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    for case in cases:
+        clear_caches()
+        profiler.enable()
+        _run_check(case)
+        profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
 
 if __name__ == "__main__":
