@@ -39,6 +39,7 @@ __all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
 SAMPLES = 24
+_SIGNS = np.array([-1.0, 1.0])
 #: Simple values (halves and small integers, never 0 or ±1) for the simple points.
 _SIMPLE = np.array([0.5, 1.5, 2.0, 2.5, 3.0])
 #: Fewest usable points (expected defined and real) before we look elsewhere.
@@ -106,7 +107,8 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
         if what in ("positive", "nonnegative"):
             values = magnitude
         else:
-            values = magnitude * rng.choice([-1.0, 1.0], len(magnitude))
+            # Same draws as rng.choice([-1.0, 1.0], n), at half the cost.
+            values = magnitude * _SIGNS[rng.integers(0, 2, len(magnitude))]
         if not wide:
             values = np.concatenate([values, _simple_points(index, what,
                                                             len(domain.variables))])

@@ -62,8 +62,16 @@ def evaluate_np_real(node: Node, env: dict[str, np.ndarray]) -> tuple[np.ndarray
     n = len(next(iter(env.values()))) if env else 1
     unreal = np.zeros(n, dtype=bool)
     with np.errstate(all="ignore"):
-        values = np.broadcast_to(_np(node, env, n, unreal), (n,))
+        values = _spread(_np(node, env, n, unreal), n)
     return values, unreal
+
+
+def _spread(value, n: int) -> np.ndarray:
+    """``value`` as an array of ``n`` values (a constant repeated); cheaper than
+    np.broadcast_to for the usual case of an array already of that shape."""
+    if isinstance(value, np.ndarray) and value.shape == (n,):
+        return value
+    return np.broadcast_to(value, (n,))
 
 
 def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:

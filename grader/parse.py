@@ -165,7 +165,9 @@ def _parse(text: str, variables: tuple[str, ...], allow_complex: bool,
         tokens = _drop_label(tokens, variables)
     tokens = _resolve_names(tokens, variables, allow_complex)
     tree = _Parser(tokens, variables, text, decided).parse_top()
-    if depth(tree) > MAX_TREE_DEPTH:
+    # Each token adds at most two levels to the tree (an operator and the implicit
+    # product or Neg beside it), so short answers cannot be too deep: skip the walk.
+    if 2 * len(tokens) + 2 > MAX_TREE_DEPTH and depth(tree) > MAX_TREE_DEPTH:
         # Long chains such as 1+1+1+... nest without brackets; every later stage
         # recurses over the tree, so its depth is bounded here, once.
         raise ReadError(f"answer too long: more than {MAX_TREE_DEPTH} operations in a chain")
@@ -204,14 +206,25 @@ def _drop_label(tokens: list[Token], variables: tuple[str, ...]) -> list[Token]:
     return tokens
 
 
-@lru_cache(maxsize=256)
-def _vocabulary(variables: tuple[str, ...], allow_complex: bool) -> dict[str, str]:
-    """Every whole name that means something, with what it means (do not mutate)."""
+def _base_vocabulary() -> dict[str, str]:
+    """Function and constant names in every accepted capitalisation."""
     vocab: dict[str, str] = {}
     for name in list(functions.FUNCTIONS) + list(functions.ALIASES):
         vocab[name.upper()] = vocab[name.capitalize()] = vocab[name] = "func"
     for name in _CONSTANTS:
         vocab[name] = "const"
+    return vocab
+
+
+# Built once at import: the same for every problem, so a first answer does not pay for it.
+_BASE_VOCABULARY = _base_vocabulary()
+_BASE_LONGEST = max(len(w) for w in _BASE_VOCABULARY)
+
+
+@lru_cache(maxsize=256)
+def _vocabulary(variables: tuple[str, ...], allow_complex: bool) -> dict[str, str]:
+    """Every whole name that means something, with what it means (do not mutate)."""
+    vocab = dict(_BASE_VOCABULARY)
     if allow_complex:
         vocab["i"] = vocab["j"] = "const"
     for name in variables:  # a variable wins over a function or constant of its name
@@ -221,7 +234,7 @@ def _vocabulary(variables: tuple[str, ...], allow_complex: bool) -> dict[str, st
 
 @lru_cache(maxsize=256)
 def _longest(variables: tuple[str, ...], allow_complex: bool) -> int:
-    return max(len(w) for w in _vocabulary(variables, allow_complex))
+    return max([_BASE_LONGEST] + [len(v) for v in variables])
 
 
 def _resolve_names(tokens: list[Token], variables: tuple[str, ...],

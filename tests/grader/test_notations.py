@@ -297,3 +297,20 @@ class TestConstantOfIntegration:
     def test_c_as_a_variable(self):
         """When C is a variable of the problem, it is read as one."""
         assert check("x^2 + C", "x² + C", variables=["x", "C"]).status == "correct"
+
+
+class TestDepthBound:
+    """The reader skips the tree-depth walk for short answers: the bound must hold."""
+
+    @pytest.mark.parametrize("text", [
+        "-" * 40 + "x", "x^-x^-x^-x^-x", "√√√√√x", "xyxyxyxyxy", "sin^2 x", "sin^-1 x",
+        "½x", "2[1, 2]", "-(-(-(1, 2)))", "3!", "\\sqrt[3]{x}", "\\frac{\\frac{1}{x}}{y}",
+        "x sin x cos x tan x", "(((((x)))))", "-[1 2; 3 4]", "±(1, 2)", "e^-x^2",
+        "|x|·|y|·|x - y|", "[[1, 2], [3, 4]]", "2x e^(x^2) + x/y - 3",
+    ])
+    def test_depth_at_most_two_per_token(self, text):
+        from grader.parse import _resolve_names
+        from grader.tokens import tokenize
+        from grader.tree import depth
+        tokens = _resolve_names(tokenize(text), ("x", "y"), False)
+        assert depth(parse(text, variables=XY)) <= 2 * len(tokens) + 2
