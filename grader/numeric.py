@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -224,8 +226,7 @@ def evaluate_mp(node: Node, env: dict[str, mpmath.mpf], tracker: MpTracker):
 def _mp(node: Node, env, tracker: MpTracker):
     see = tracker.see
     if isinstance(node, Num):
-        value = node.value
-        return see(mpmath.mpf(value.numerator) / value.denominator)
+        return see(_mp_number(node.value, mpmath.mp.prec))
     if isinstance(node, Var):
         return see(env[node.name])
     if isinstance(node, Const):
@@ -279,6 +280,15 @@ def _mp(node: Node, env, tracker: MpTracker):
     raise Undefined(f"{type(node).__name__} has no single value")
 
 
+@lru_cache(maxsize=4096)
+def _mp_number(value: Fraction, precision: int):
+    """A typed number at the working precision (the same numbers recur at every point)."""
+    with mpmath.workprec(precision):
+        if value.denominator == 1:
+            return mpmath.mpf(value.numerator)
+        return mpmath.mpf(value.numerator) / value.denominator
+
+
 def _mag(value) -> int:
     return mpmath.mag(value) if value else -(1 << 62)
 
@@ -289,6 +299,16 @@ def _mp_power(node: BinOp, env, tracker: MpTracker):
         if abs(mpmath.re(exponent)) > MAX_MAGNITUDE_BITS // 2:
             raise Undefined("a power too large")
         return mpmath.exp(exponent)
+    if isinstance(node.right, Num) and node.right.value.denominator == 1:
+        # x^3: an integer power by repeated multiplication, bounded before it is computed.
+        base, power = _mp(node.left, env, tracker), int(node.right.value)
+        if not base:
+            if power > 0:
+                return mpmath.mpf(0)
+            raise Undefined("0 to a power that is not positive")
+        if abs(power) * (abs(mpmath.mag(base)) + 1) > MAX_MAGNITUDE_BITS:
+            raise Undefined("a power too large")
+        return base ** power
     base, exponent = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
     if not base:
         if mpmath.re(exponent) > 0:
