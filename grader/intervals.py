@@ -30,7 +30,7 @@ from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
 from grader.parse import MAX_LENGTH, parse
 from grader.tree import Node
 
-__all__ = ["End", "Graded", "Piece", "grade_interval", "read_intervals", "intervals_latex"]
+__all__ = ["End", "Graded", "Piece", "grade_interval", "intervals_latex", "normalise", "read_intervals"]
 
 #: Working precision for endpoints, in bits: ends closer than this are the same end.
 PRECISION = 256
@@ -52,6 +52,7 @@ _COMPARISONS = [("\\leq", "<="), ("\\geq", ">="), ("\\le", "<="), ("\\ge", ">=")
                 ("≤", "<="), ("≥", ">="), ("⩽", "<="), ("⩾", ">="), ("≠", "!="), ("<", "<"),
                 (">", ">"), ("=", "=")]
 _UNION = re.compile(r"∪|\\cup|\bU\b|\bor\b|\|\||或")
+_COMMA = re.compile(",")
 _INTERSECTION = re.compile(r"∩|\\cap|\band\b|&&|且")
 _MEMBER = re.compile(r"^\s*([A-Za-z]\w*)\s*(?:∈|\\in\b|\bin\b|=(?![<>=]))\s*")
 _BUILDER = re.compile(r"^\s*\{\s*([A-Za-z]\w*)\s*(?:∈\s*(?:ℝ|R|\\mathbb\{R\}))?\s*[:|]\s*(.*)\}\s*$",
@@ -142,7 +143,7 @@ class _Reader:
         elif member and member.group(1) == self.name:
             start = member.end()
         pieces: list[Piece] = []
-        for lo, hi in self.listed(_split(self.text, start, end, _UNION, "union")):
+        for lo, hi in self.listed(_split(self.text, start, end, _UNION)):
             part = self.intersected(lo, hi)
             pieces += part
             if len(pieces) > MAX_PIECES:
@@ -154,7 +155,7 @@ class _Reader:
         inequalities a comma could mean "or" or "and", so it is refused."""
         out = []
         for start, end in parts:
-            items = _split(self.text, start, end, re.compile(","), "list")
+            items = _split(self.text, start, end, _COMMA)
             if len(items) > 1 and not all(self.text[a:b].strip()[:1] in ("(", "[", "{")
                                           for a, b in items):
                 comma = items[0][1]
@@ -169,8 +170,7 @@ class _Reader:
                             Span(at, at + len(name)))
 
     def intersected(self, start: int, end: int) -> list[Piece]:
-        parts = [self.part(lo, hi) for lo, hi in _split(self.text, start, end, _INTERSECTION,
-                                                         "intersection")]
+        parts = [self.part(lo, hi) for lo, hi in _split(self.text, start, end, _INTERSECTION)]
         result = parts[0]
         for other in parts[1:]:
             result = [p for a in result for b in other
@@ -189,7 +189,7 @@ class _Reader:
             return []
         if low in _EVERYTHING or low.replace(" ", "") in ("(-∞,∞)", "(-inf,inf)", "(-oo,oo)",
                                                           "(-∞,+∞)", "(-inf,+inf)"):
-            return [_piece(_infinite(-1), _infinite(1))]
+            return [Piece(_infinite(-1), _infinite(1))]
         if raw[0] in "([" and raw[-1] in ")]" and _top_level_commas(raw) == 1:
             return [self.interval(start, end)]
         if raw[0] == "{" and raw[-1] == "}":
@@ -212,12 +212,12 @@ class _Reader:
 
     def points(self, start: int, end: int) -> list[Piece]:
         pieces = []
-        for lo, hi in _split(self.text, start, end, re.compile(","), "list"):
+        for lo, hi in _split(self.text, start, end, _COMMA):
             value, node = self.endpoint(lo, hi)
             if mpmath.isinf(value):
                 raise ReadError("infinity is not a number in a set", Span(lo, hi))
             point = End(value, node, True, self.text[lo:hi])
-            pieces.append(_piece(point, point))
+            pieces.append(Piece(point, point))
         return pieces
 
     def inequality(self, start: int, end: int) -> list[Piece]:
@@ -225,7 +225,7 @@ class _Reader:
         if not signs:
             value, node = self.endpoint(start, end)  # a lone number: the point {a}
             point = End(value, node, True, self.text[start:end])
-            return [_piece(point, point)]
+            return [Piece(point, point)]
         if len(signs) > 2:
             raise ReadError("at most two comparisons in a row, as in -1 < x <= 2",
                             Span(signs[2][0], signs[2][1]))
@@ -241,7 +241,7 @@ class _Reader:
         if len(sides) == 3 and k != 1:
             raise ReadError(f"put {self.name} in the middle, as in -1 < {self.name} <= 2",
                             Span(start, end))
-        pieces = [_piece(_infinite(-1), _infinite(1))]
+        pieces = [Piece(_infinite(-1), _infinite(1))]
         for index, op in enumerate(ops):
             other = sides[index] if index < k else sides[index + 1]
             value, node = self.endpoint(*other)
@@ -253,14 +253,14 @@ class _Reader:
             typed = self.text[other[0]:other[1]]
             bound = End(value, node, op in ("<=", ">=", "="), typed)
             if op in ("<", "<="):
-                cut = [_piece(_infinite(-1), bound)]
+                cut = [Piece(_infinite(-1), bound)]
             elif op in (">", ">="):
-                cut = [_piece(bound, _infinite(1))]
+                cut = [Piece(bound, _infinite(1))]
             elif op == "=":
-                cut = [_piece(bound, bound)]
+                cut = [Piece(bound, bound)]
             else:  # x != a
-                cut = [_piece(_infinite(-1), End(value, node, False, typed)),
-                       _piece(End(value, node, False, typed), _infinite(1))]
+                cut = [Piece(_infinite(-1), End(value, node, False, typed)),
+                       Piece(End(value, node, False, typed), _infinite(1))]
             pieces = [p for a in pieces for b in cut for p in [_intersect(a, b)] if p is not None]
         return pieces
 
@@ -293,8 +293,7 @@ class _Reader:
         return value, node
 
 
-def _split(text: str, start: int, end: int, separator: re.Pattern, what: str
-           ) -> list[tuple[int, int]]:
+def _split(text: str, start: int, end: int, separator: re.Pattern) -> list[tuple[int, int]]:
     """Top-level pieces of ``text[start:end]`` between matches of ``separator``.
 
     Brackets of intervals need not match in type (``[0, 1)``), so depth counts any
@@ -366,10 +365,6 @@ def _comparisons(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def _infinite(sign: int) -> End:
     return End(mpmath.inf if sign > 0 else -mpmath.inf, None, False)
-
-
-def _piece(lo: End, hi: End) -> Piece:
-    return Piece(lo, hi)
 
 
 def _same(a: mpmath.mpf, b: mpmath.mpf) -> bool:
