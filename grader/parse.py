@@ -594,7 +594,8 @@ class _Parser:
         ``[2 0 -1; 1 3 4]`` is a 2×3 matrix and ``[6x 2y; 2y 2x]`` a 2×2 one: a space
         between the end of one operand and the start of another becomes a comma.  A sign
         with a space before it and none after (``[x -1]``) is two entries in MATLAB but
-        one (x − 1) to many students: that is asked as the ``spaced-sign`` choice.
+        one (x − 1) to many students: that is asked as the ``spaced-sign`` choice, unless
+        spaces already separate other entries of the same bracket (``[2 0 -1]``).
         Brackets with a comma at their top level are read as before (``[2 x, y]`` is
         [2x, y]).
         """
@@ -615,7 +616,7 @@ class _Parser:
             if level == 0 or tok.kind == "op" and tok.text in "([{" and level == 1:
                 top.append(k)
             k += 1
-        breaks = []
+        breaks, signs = [], []
         for left, right in zip(top, top[1:]):
             if right != left + 1 or not self.spaced(tokens[left], tokens[right]) \
                     or not _ends_operand(tokens[left]):
@@ -626,17 +627,24 @@ class _Parser:
             elif tok.kind == "op" and tok.text in ("+", "-") and right + 1 < len(tokens) \
                     and _starts_operand(tokens[right + 1]) \
                     and not self.spaced(tok, tokens[right + 1]):
-                choice = self.decided.get("spaced-sign")
-                if choice is None:
-                    before = self.text[tokens[left].span.start:tokens[left].span.end]
-                    after = self.text[tok.span.start:tokens[right + 1].span.end]
-                    joined = f"{before} {tok.text} {after[1:].strip()}"
-                    raise Choice("spaced-sign", tokens[left].span + tokens[right + 1].span,
-                                 (f"two entries {before} and {after}", f"one entry {joined}"),
-                                 f'write "{before}, {after}" for two entries or '
-                                 f'"{joined}" for one')
-                if choice:
-                    breaks.append(right)
+                signs.append((left, right))
+        if signs and not breaks:
+            # Only a spaced sign could separate entries here ([x -1]): ask.  Where spaces
+            # already separate entries ([2 0 -1], NumPy's [ 1  2 -3]), so does this one.
+            left, right = signs[0]
+            choice = self.decided.get("spaced-sign")
+            if choice is None:
+                sign, operand = tokens[right], tokens[right + 1]
+                before = self.text[tokens[left].span.start:tokens[left].span.end]
+                after = self.text[sign.span.start:operand.span.end]
+                joined = f"{before} {sign.text} {after[1:].strip()}"
+                raise Choice("spaced-sign", tokens[left].span + operand.span,
+                             (f"two entries {before} and {after}", f"one entry {joined}"),
+                             f'write "{before}, {after}" for two entries or '
+                             f'"{joined}" for one')
+            if not choice:
+                signs = []
+        breaks = sorted(breaks + [right for _, right in signs])
         for k in reversed(breaks):
             at = Span(tokens[k].span.start, tokens[k].span.start)
             tokens.insert(k, Token("op", ",", at))
@@ -644,7 +652,7 @@ class _Parser:
     def spaced(self, left: Token, right: Token) -> bool:
         """Whether only white space (at least one character) separates two tokens."""
         gap = self.text[left.span.end:right.span.start]
-        return bool(gap) and not gap.strip(" \t\u00a0\u2009\u200a\u2002\u2003\u202f\u3000")
+        return bool(gap) and not gap.strip(" \t\r\n\u00a0\u2009\u200a\u2002\u2003\u202f\u3000")
 
     def matrix(self, rows: list[list[Node]], opened: Token, span: Span) -> Matrix:
         widths = {len(row) for row in rows}

@@ -27,6 +27,12 @@ class TestMatlabMatrices:
         ("[[1, 2], [3, 4]]", "[[1 2], [3 4]]", "matrix", []),
         ("[[1, 2], [3, 4]]", "[1  2 ;  3  4]", "matrix", []),
         ("[x^2, 2]", "[x² 2]", "vector", ["x"]),
+        ("[1, 2, -3]", "[1 2 -3]", "vector", []),
+        ("[1, 2, -3]", "[ 1  2 -3]", "vector", []),
+        ("[x, 2, -1]", "[x 2 -1]", "vector", ["x"]),
+        ("[[2, 0, -1], [1, 3, 4]]", "[[ 2  0 -1]\n [ 1  3  4]]", "matrix", []),
+        ("[[1, -2], [3, 4]]", "[1 -2; 3 4]", "matrix", []),
+        ("[[1, -2], [-3, 4]]", "[1 -2; -3 4]", "matrix", []),
         ("[(x+1), 2]", "[(x+1) 2]", "vector", ["x"]),
     ])
     def test_read(self, expected, answer, kind, variables):
@@ -48,6 +54,16 @@ class TestMatlabMatrices:
             'write "x, -1" for two entries or "x - 1" for one')
         assert info.value.span.start == 1
         assert len(info.value.readings) == 2
+
+    def test_spaced_sign_follows_spaces_elsewhere(self):
+        """[1 2 -3]: spaces already separate entries, so -3 is one of them."""
+        assert to_latex(parse("[1 2 -3]")) == "\\left[1, 2, -3\\right]"
+
+    @pytest.mark.parametrize("text", ["[1 -2]", "[x +1]", "[2x -y]"])
+    def test_lone_spaced_sign_is_asked(self, text):
+        """With no other space between entries, a spaced sign has two readings."""
+        with pytest.raises(AmbiguousReading):
+            parse(text, variables=XY)
 
     @pytest.mark.parametrize("expected, kind, status", [
         ("[x, -1]", "vector", "invalid"),
