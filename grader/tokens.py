@@ -199,6 +199,7 @@ def _read_number(text: str, i: int, tokens: list[Token], scientific: bool | None
       5.1·10^-2 and 5.1·e - 2 are plausible, so the tokenizer asks (``scientific``);
       :func:`grader.check` grades both readings and calls the answer ambiguous only when
       their verdicts differ.
+    - a mantissa of 1 (``1e-3``, ``1.0e+5``): always 10^M, as nobody writes 1e for e.
     - a plus after a whole number (``2e+3``): 2·e + 3.  Calculators print ``2000`` or
       ``2.0e+03``, students type ``2e+3`` for 2e + 3.
     - with spaces (``2 e - 1``) or a caret (``2e^3``), ``e`` is the constant.
@@ -240,8 +241,8 @@ def _exponent_end(text: str, i: int, j: int, scientific: bool | None) -> int:
     if k == start or k < n and (text[k] == "." or text[k].isascii() and text[k].isalpha()
                                 and text[k] in "eE"):
         return j  # 2e-x, 2e, 2e3.5: not an exponent
-    if not signed or scientific:
-        return k
+    if not signed or scientific or text[i:j] in ("1", "1.0"):
+        return k  # 1e-3: nobody writes 1e for e
     if text[j + 1] == "+" and "." not in text[i:j]:
         return j
     if scientific is None:

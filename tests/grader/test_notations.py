@@ -101,6 +101,8 @@ class TestScientificNotation:
         ("2 e - 1", "2 e - 1"),
         ("2e", "2 e"),
         ("2e-x", "2 e - x"),
+        ("1e-3", "1 \\cdot 10^{-3}"),
+        ("1.0e+5", "1.0 \\cdot 10^{5}"),
     ])
     def test_unambiguous(self, text, latex):
         """The rule decides these readings without asking."""
