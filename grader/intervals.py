@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import mpmath
 
+from grader import feedback
 from grader.errors import ReadError, Span
 from grader.latex import to_latex
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
@@ -439,14 +440,12 @@ def grade_interval(expected: str, answer: str, variables: tuple[str, ...] = (), 
     try:
         got = read_intervals(answer, variables, deadline=deadline)
     except ReadError as err:
-        where = "" if err.column is None or "column" in err.reason else \
-            f" (column {err.column})"
-        return Graded("invalid", 0.0, f"Could not read your answer: {err.reason}{where}.")
+        return Graded("invalid", 0.0, feedback.invalid(err))
     shown = intervals_latex(got)
     name = variables[0] if variables else "x"
     if len(want) == len(got) and all(_same_end(a.lo, b.lo) and _same_end(a.hi, b.hi)
                                      for a, b in zip(want, got)):
-        return Graded("correct", 1.0, "Correct.", shown)
+        return Graded("correct", 1.0, feedback.CORRECT, shown)
     return Graded("incorrect", _score(want, got), _difference(want, got, name), shown)
 
 
