@@ -19,12 +19,12 @@ import jinja2
 import sympy
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.bank import Bank, Family
+from generator.banks.load import Bank, Family
 from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_code, verify_code
-from generator.derive import DeriveError, Scope, compute, constraint_holds, make_symbols, \
+from generator.banks.operations import DeriveError, Scope, compute, constraint_holds, make_symbols, \
     read_expression
 from generator.errors import BankError
-from generator.mathtext import answer_text, latex
+from generator.documents.mathtext import answer_text, latex
 from grader import Mistake, check
 
 __all__ = ["Instance", "distinct_count", "example_instance", "instance_from_code",
