@@ -253,13 +253,14 @@ def grade_command(submissions: str, manifest: str, out: str, workers: int | None
     SUBMISSIONS.csv is long (student_id,code,answer), wide (student_id,q1,q2,...), a Moodle
     quiz Responses report or a Canvas quiz Student Analysis report.
     """
+    from calcdrill.rekey import RekeyError
     from calcdrill.workflow import grade_files
 
     try:
         banks = shipped_banks() + [find_bank(p) for p in bank_paths] if refresh_keys else None
         outcome = grade_files(submissions, manifest, out, refresh_from=banks, workers=workers,
                               progress=not quiet)
-    except (ClassFileError, BankError, LookupError) as err:
+    except (ClassFileError, BankError, LookupError, RekeyError) as err:
         raise click.ClickException(str(err)) from None
     if outcome.keys is not None:
         click.echo(f"keys: {outcome.keys[0]} of {outcome.keys[1]} differ from the printed ones")

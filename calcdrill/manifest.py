@@ -10,7 +10,7 @@ the generator.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
@@ -57,6 +57,7 @@ def manifest_dict(versions: Sequence[Version], info: DocumentInfo, *, seed: int,
                 "assume": dict(i.assume),
                 "tolerance": i.tolerance,
                 "prompt": i.prompt,
+                "params": dict(i.params),
                 "mistakes": [asdict(m) for m in i.mistakes],
             } for number, i in enumerate(v.instances, start=1)],
         } for v in versions],
@@ -88,6 +89,11 @@ class ManifestProblem:
     tolerance: float | None
     mistakes: tuple[Mistake, ...]
     seed: int | None = None
+    #: The bank version the problem was printed from (its random stream and its code).
+    bank_version: int | None = None
+    #: The statement as printed, and the parameters drawn for it ({} in older manifests).
+    prompt: str = ""
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +120,8 @@ def load_manifest(path: str | Path) -> ClassManifest:
                 student_id=str(student["student_id"]), number=int(p["number"]),
                 code=normalize_code(p["code"]), kind=p["kind"], answer=p["answer"],
                 family=p.get("family", ""), bank=p.get("bank", ""), seed=p.get("seed"),
+                bank_version=p.get("bank_version"), prompt=p.get("prompt", ""),
+                params=dict(p.get("params") or {}),
                 variables=tuple(p["variables"]), assume=dict(p.get("assume") or {}),
                 tolerance=p.get("tolerance"),
                 mistakes=tuple(Mistake(m["answer"], m["feedback"], m.get("name", ""))
