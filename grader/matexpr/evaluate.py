@@ -403,9 +403,9 @@ def _product(node: Product, draw: Draw, arith, lifted) -> np.ndarray:
     a = _eval(node.left, draw, arith, lifted)
     b = _eval(node.right, draw, arith, lifted)
     if node.op == "/":
-        if b[0, 0] == 0:
+        if any(x == 0 for x in b.flat):
             raise Undefined
-        return arith.check(a / b[0, 0])
+        return arith.check(a / b[0, 0] if _scalar(b) else a / b)
     if node.op == "⊙" or _scalar(a) or _scalar(b):
         return arith.check(a * b)
     return arith.check(a @ b)

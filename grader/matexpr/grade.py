@@ -28,7 +28,7 @@ from grader.matexpr.evaluate import (
     evaluate, make_draw,
 )
 from grader.matexpr.latex import to_latex
-from grader.matexpr.read import normalize_name, read
+from grader.matexpr.read import display_name, normalize_name, read
 from grader.matexpr.shapes import Shape, ShapeError, describe, infer, parse_shapes, shape_text
 from grader.matexpr.tree import MNode, Sym, Transpose, walk
 
@@ -284,12 +284,13 @@ def _hint(problem: _Problem, tree: MNode, deadline: float) -> str:
         def symmetric(chosen: list[str]) -> list[Draw]:
             return [d.with_values({n: (d.values[n] + d.values[n].T) / 2 for n in chosen})
                     for d in draws]
-        if _compare(problem.tree, tree, symmetric(squares), deadline) == "equal":
-            alone = [n for n in squares
-                     if _compare(problem.tree, tree, symmetric([n]), deadline) == "equal"]
-            named = _and(alone or squares)
-            verb = "is" if len(alone or squares) == 1 else "are"
-            return f"Your answer is right only if {named} {verb} symmetric, which is not given here."
+        all_symmetric = _compare(problem.tree, tree, symmetric(squares), deadline) == "equal"
+        alone = [n for n in squares if all_symmetric
+                 and _compare(problem.tree, tree, symmetric([n]), deadline) == "equal"]
+        if alone:
+            verb = "is" if len(alone) == 1 else "are"
+            return (f"Your answer is right only if {_and(alone)} {verb} symmetric, which is "
+                    "not given here.")
     factor = _factor(problem, tree, deadline)
     if factor:
         return feedback.describe_difference(Comparison("different", None, factor))
@@ -299,12 +300,15 @@ def _hint(problem: _Problem, tree: MNode, deadline: float) -> str:
         if _compare(problem.tree, tree, diagonal, deadline) == "equal":
             return ("Your answer would be right if matrix products commuted, but they do "
                     "not: check the order of the factors (AB is not BA).")
+        if all_symmetric:
+            return (f"Your answer is right only if {_and(squares)} are all symmetric, which "
+                    "is not given here.")
     return ("Your answer is not equal to the correct answer (they differ at random matrices "
             "of the declared shapes).")
 
 
 def _and(names: list[str]) -> str:
-    shown = [{"lambda": "λ", "delta": "δ", "Sigma": "Σ"}.get(n, n) for n in names]
+    shown = [display_name(n) for n in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 

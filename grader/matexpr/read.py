@@ -7,7 +7,8 @@ evaluated while reading, and nothing typed reaches ``eval`` or ``sympify``.
 Precedence, loosest first::
 
     sum        A + B   A - B
-    product    A B   A*B   A@B   A·B   a ⊙ b   a .* b   A / c     (left to right)
+    hadamard   a ⊙ b   a .* b   a ∘ b
+    product    A B   A*B   A@B   A·B   A / c     (left to right)
     unary      -A
     postfix    Aᵀ  A^T  A'  A^{\\top}  A^{-1}  A⁻ᵀ  A^2  x²
     atom       X  w  λ  2  I  I_n  1_n  (…)  ‖x‖  |A|  tr(A)  tr A  diag(p)  σ(z)
@@ -38,8 +39,8 @@ from grader.matexpr.tree import (
     depth,
 )
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "Reading", "normalize_name",
-           "read"]
+__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "Reading", "display_name",
+           "normalize_name", "read"]
 
 #: Longest answer read, in characters (as for the other kinds).
 MAX_LENGTH = 2000
@@ -69,6 +70,7 @@ _GREEK = {
     "χ": "chi", "ψ": "psi", "ω": "omega", "Σ": "Sigma", "Λ": "Lambda", "Δ": "Delta",
     "Θ": "Theta", "Φ": "Phi", "Ω": "Omega", "Γ": "Gamma", "Ψ": "Psi",
 }
+_GREEK_SHOWN = {v: k for k, v in _GREEK.items() if k != "ϕ"}
 GREEK_NAMES = frozenset(_GREEK.values()) | {"varepsilon", "varphi"}
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                  "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "ᵀ": "ᵀ"}
@@ -81,6 +83,7 @@ _OPERATORS = {
     ",": ",", "^": "^", "⊙": "⊙", "∘": "⊙", "⊤": "ᵀ", "ᵀ": "ᵀ", "'": "'", "′": "'", "’": "'",
     "‖": "‖", "∥": "‖", "|": "|", "（": "(", "）": ")", "，": ",",
 }
+_VULGAR = {"½": ("1", "2"), "⅓": ("1", "3"), "¼": ("1", "4"), "¾": ("3", "4")}
 _SPACES = " \t\r\n\u00a0\u2009\u200a\u2002\u2003\u202f\u3000$"
 _ONES = "𝟏"
 _LATEX_OPS = {
@@ -112,6 +115,17 @@ class Reading:
 
     tree: MNode
     scalars: frozenset[str]
+
+
+def display_name(name: str) -> str:
+    """A canonical name as a student would type it: ``delta'`` is ``δ'``.
+
+    >>> display_name("Sigma"), display_name("delta'"), display_name("W1")
+    ('Σ', "δ'", 'W1')
+    """
+    prime = "'" if name.endswith("'") else ""
+    base = name.rstrip("'")
+    return _GREEK_SHOWN.get(base, base) + prime
 
 
 def normalize_name(name: str) -> str:
@@ -205,6 +219,12 @@ def _tokenize(text: str) -> list[_Tok]:
             i = j
         elif ch in _GREEK:
             tokens.append(_Tok("name", _GREEK[ch], Span(i, i + 1)))
+            i += 1
+        elif ch in _VULGAR:
+            # ½ is (1/2): one group, so ½‖x‖² is (1/2)·‖x‖²
+            span, (top, bottom) = Span(i, i + 1), _VULGAR[ch]
+            tokens += [_Tok("op", "(", span), _Tok("num", top, span), _Tok("op", "/", span),
+                       _Tok("num", bottom, span), _Tok("op", ")", span)]
             i += 1
         elif ch in "𝟏𝟙":
             tokens.append(_Tok("name", _ONES, Span(i, i + 1)))
@@ -348,7 +368,7 @@ def _read_wrapper(text: str, j: int, command: str, tokens: list[_Tok]) -> int:
     if close == -1:
         raise ReadError(f'unbalanced "{{" after \\{command}', Span(k, k + 1))
     inner = text[k + 1:close].strip()
-    span = Span(k + 1, close)
+    span = Span(j - len(command) - 1, close + 1)  # the whole \\mathbf{X}, so δ' stays one name
     if inner == "1":
         tokens.append(_Tok("name", _ONES, span))
     elif inner.isascii() and inner.isalnum() and inner[0].isalpha():
@@ -413,8 +433,12 @@ def _resolve(tokens: list[_Tok], symbols: frozenset[str], scalars: frozenset[str
 
 
 def _after_caret(out: list[_Tok]) -> bool:
-    return bool(out) and (out[-1].text == "^" or out[-1].text == "{" and len(out) > 1
-                          and out[-2].text == "^")
+    """True right after ``^``, ``^{``, ``^-`` or ``^{-``: where T means a transpose."""
+    texts = [t.text for t in out[-3:] if t.kind == "op"][::-1]
+    for k, text in enumerate(texts):
+        if text == "^":
+            return all(t in ("{", "-") for t in texts[:k])
+    return False
 
 
 def _whole(word: str, vocab: dict[str, str], lenient: bool) -> tuple[str, str] | None:
@@ -483,11 +507,10 @@ def _unknown(word: str, span: Span, known: list[str], called: bool) -> ReadError
     if called:
         return ReadError(f'unknown function "{word}"; the functions are tr, det, diag, inv, '
                          "norm, exp, log, σ, tanh, relu, softmax", span)
-    shown = [{"lambda": "λ", "delta": "δ", "eta": "η", "sigma": "σ", "alpha": "α"}.get(n, n)
-             for n in known]
+    shown = [display_name(n) for n in known]
     names = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else "".join(shown)
     use = f"; use {names}" if names else ""
-    return ReadError(f'"{word}" is not a symbol of this problem{use}', span)
+    return ReadError(f'"{display_name(word)}" is not a symbol of this problem{use}', span)
 
 
 # -- tokens -> tree ----------------------------------------------------------------------------
@@ -541,11 +564,20 @@ class _Parser:
         return tree
 
     def parse_sum(self) -> MNode:
-        left = self.parse_product()
+        left = self.parse_hadamard()
         while self.at_op("+", "-"):
             op = self.take().text
-            right = self.parse_product()
+            right = self.parse_hadamard()
             left = Sum(op, left, right, left.span + right.span)
+        return left
+
+    def parse_hadamard(self) -> MNode:
+        """``a ⊙ B c`` is a ⊙ (Bc): the entry-by-entry product binds looser than products."""
+        left = self.parse_product()
+        while self.at_op("⊙"):
+            self.take()
+            right = self.parse_product()
+            left = Product("⊙", left, right, False, left.span + right.span)
         return left
 
     def starts_factor(self) -> bool:
@@ -561,7 +593,7 @@ class _Parser:
     def parse_product(self) -> MNode:
         left = self.parse_unary()
         while True:
-            if self.at_op("*", "⊙", "/"):
+            if self.at_op("*", "/"):
                 op = self.take().text
                 right = self.parse_unary()
                 left = Product(op, left, right, False, left.span + right.span)
@@ -619,15 +651,15 @@ class _Parser:
             exponent = self.parse_sum()
             end = self.expect(close, opener)
             self.level -= 1
-            return Power(base, exponent, base.span + end.span)
+            return _power(base, exponent, base.span + end.span)
         if self.at_op("-"):
             minus = self.take()
             atom = self.parse_atom()
-            return Power(base, Neg(atom, minus.span + atom.span), base.span + atom.span)
+            return _power(base, Neg(atom, minus.span + atom.span), base.span + atom.span)
         if self.peek().kind == "end":
             raise ReadError('"^" needs an exponent after it', caret.span)
         exponent = self.parse_atom()
-        return Power(base, exponent, base.span + exponent.span)
+        return _power(base, exponent, base.span + exponent.span)
 
     def parse_atom(self) -> MNode:
         tok = self.peek()
@@ -713,3 +745,10 @@ class _Parser:
         if func == "transpose":
             return Transpose(args[0], span)
         return Call(func, (args[0],), span)
+
+
+def _power(base: MNode, exponent: MNode, span: Span) -> MNode:
+    """``e^{z}`` is exp(z), entry by entry when z is a vector, as students mean it."""
+    if isinstance(base, Const) and base.name == "e":
+        return Call("exp", (exponent,), span)
+    return Power(base, exponent, span)

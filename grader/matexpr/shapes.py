@@ -141,6 +141,7 @@ class _Inference:
         self.text = text
         self.parent: dict[int, object] = {}
         self.unknowns: dict[int, _Unknown] = {}  # id(I or 1 node) -> its unknown size
+        self.hadamard: set[int] = set()  # id of each "*" read as an entry-by-entry product
         self.dims = {s for shape in declared.values() for s in shape if isinstance(s, str)}
 
     # -- unification
@@ -163,6 +164,14 @@ class _Inference:
 
     def scalar(self, shape: tuple[object, object]) -> bool:
         return self.find(shape[0]) == 1 and self.find(shape[1]) == 1
+
+    def vector(self, shape: tuple[object, object]) -> bool:
+        return (self.find(shape[0]) == 1) != (self.find(shape[1]) == 1)
+
+    def same(self, a: tuple[object, object], b: tuple[object, object]) -> bool:
+        """Equal shapes, without unifying anything."""
+        return all(not isinstance(self.find(x), _Unknown) and self.find(x) == self.find(y)
+                   for x, y in zip(a, b))
 
     def show(self, shape: tuple[object, object]) -> str:
         return "×".join("?" if isinstance(s, _Unknown) else str(s)
@@ -244,6 +253,9 @@ class _Inference:
     def product(self, node: Product) -> tuple[object, object]:
         left, right = self.shape(node.left), self.shape(node.right)
         if node.op == "/":
+            if not self.scalar(right) and self.vector(right) and (
+                    self.scalar(left) or self.same(left, right)):
+                return right  # 1/(1 + exp(-z)): entry by entry, as for σ
             if not self.scalar(right):
                 raise self.error(f'cannot divide by "{self.quote(node.right)}", which is '
                                  f"{self.show(right)}: only scalars divide; multiply by an "
@@ -257,6 +269,11 @@ class _Inference:
             if not (self.unify(left[0], right[0]) and self.unify(left[1], right[1])):
                 raise self.error(f'the elementwise product "{self.quote(node)}" needs equal '
                                  f"shapes, not {self.show(left)} and {self.show(right)}", node)
+            return left
+        if node.op == "*" and not node.implicit and self.vector(left) and \
+                self.same(left, right) and self.find(left[1]) != self.find(right[0]):
+            # σ(z)*(1 - σ(z)): a star between two columns is NumPy's entry-by-entry product
+            self.hadamard.add(id(node))
             return left
         if not self.unify(left[1], right[0]):
             columns, rows = self.find(left[1]), self.find(right[0])
@@ -328,7 +345,8 @@ class _Inference:
         if isinstance(node, Sum):
             return Sum(node.op, self.fill(node.left), self.fill(node.right), node.span)
         if isinstance(node, Product):
-            return Product(node.op, self.fill(node.left), self.fill(node.right), node.implicit,
+            op = "⊙" if id(node) in self.hadamard else node.op
+            return Product(op, self.fill(node.left), self.fill(node.right), node.implicit,
                            node.span)
         if isinstance(node, Power):
             return Power(self.fill(node.base), node.exponent, node.span)
