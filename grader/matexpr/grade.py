@@ -100,7 +100,7 @@ def grade_matrix_expression(
     bold = frozenset(problem.declared)
     try:
         reading = read(answer, symbols=problem.declared, scalars=problem.scalars)
-        tree, shape = infer(reading.tree, problem.declared, answer)
+        tree, shape = infer(reading.tree, problem.declared, answer, expect=problem.shape)
     except ShapeError as err:
         known = _known_shape_error(reading.tree, problem, mistakes)
         message = feedback.invalid(err)
@@ -253,8 +253,7 @@ def _judge(problem: _Problem, tree: MNode, shape: Shape, deadline: float) -> tup
                 return "incorrect", (f"Your answer is the transpose of the correct one: yours "
                                      f"is {shape_text(shape)}, {wanted} is expected "
                                      f"(vectors are columns): transpose it.")
-        return "incorrect", (f"Your answer is {yours} ({shape_text(shape)}), but {wanted} is "
-                             "expected.")
+        return "incorrect", f"Your answer is {yours}, but {wanted} is expected."
     result = _compare(problem.tree, tree, problem.draws, deadline, problem.cache)
     if result == "equal":
         return "correct", ""

@@ -114,19 +114,26 @@ def describe(shape: Shape) -> str:
     return f"{article} {shape_text(shape)} matrix"
 
 
-def infer(tree: MNode, declared: Mapping[str, Shape], text: str) -> tuple[MNode, Shape]:
+def infer(tree: MNode, declared: Mapping[str, Shape], text: str, *,
+          expect: Shape | None = None) -> tuple[MNode, Shape]:
     """The shape of ``tree``, and the tree with every ``I`` and ``1`` sized.
 
     Parameters:
         tree: the expression read.
         declared: shapes of the matrix and vector symbols (any other symbol is a scalar).
         text: the text it was read from, to quote parts of it in messages.
+        expect: the shape the answer should have: it sizes a ``2I`` that nothing else
+            sizes (it never makes a wrong shape right).
 
     Raises:
         ShapeError: naming the place and the shapes that do not fit.
     """
     inference = _Inference(declared, text)
     shape = inference.shape(tree)
+    if expect is not None:
+        for size, wanted in zip(shape, expect):
+            if isinstance(inference.find(size), _Unknown):
+                inference.unify(size, wanted)
     filled = inference.fill(tree)
     rows, cols = inference.find(shape[0]), inference.find(shape[1])
     if isinstance(rows, _Unknown) or isinstance(cols, _Unknown):
@@ -240,7 +247,9 @@ class _Inference:
             vector = self.find(other_shape[1]) == 1 or self.find(other_shape[0]) == 1
             if vector and not any(isinstance(n, Sym) for n in walk(scalar_side)):
                 return other_shape  # 1 - σ(z): a number added to a vector, entry by entry
-            fix = (f"write {self.quote(scalar_side)}·1_n (times the all-ones vector)" if vector
+            length = self.find(other_shape[0] if self.find(other_shape[1]) == 1 else other_shape[1])
+            fix = (f"write {self.quote(scalar_side)}·1_{length} (times the all-ones vector)"
+                   if vector
                    else f"write {self.quote(scalar_side)}·I for a multiple of the identity")
             raise self.error(f'cannot add the scalar "{self.quote(scalar_side)}" to '
                              f'"{self.quote(other)}", which is {self.show(other_shape)}; {fix}',
