@@ -28,6 +28,7 @@ grader.errors.ReadError: "q" is not a symbol of this problem; use X at column 3
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -470,6 +471,9 @@ def _split(tok: _Tok, vocab: dict[str, str], longest: int, lenient: bool, found:
         if whole[0] == "sym" and word not in vocab:
             found.add(word)
         return [_Tok(whole[0], whole[1], tok.span)]
+    if followed_by_paren and len(word) > 2 and any(word.startswith(f) for f in FUNCTIONS) \
+            and difflib.get_close_matches(word, list(FUNCTIONS), n=1, cutoff=0.75):
+        raise _unknown(word, tok.span, known, True)  # sine(x) is a misspelt sin, not sin(e x)
     out: list[_Tok] = []
     pos = 0
     while pos < len(word):
