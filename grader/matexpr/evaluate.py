@@ -77,6 +77,8 @@ def make_draw(rng: np.random.Generator, sizes: Mapping[str, int],
     """Random values for every symbol, honouring ``symmetric``, ``spd``, ``positive``..."""
     values: dict[str, np.ndarray] = {}
     for name, (rows, cols) in sorted(declared.items()):
+        if name == "𝟏":
+            continue  # the declared all-ones vector has no random values
         r = sizes[rows] if isinstance(rows, str) else rows
         c = sizes[cols] if isinstance(cols, str) else cols
         how = assume.get(name, "real")
@@ -349,7 +351,8 @@ def evaluate(node: MNode, draw: Draw, arith, lifted: dict[str, np.ndarray]) -> n
     """
     if time.monotonic() > arith.deadline:
         raise TimeUp
-    return _eval(node, draw, arith, lifted)
+    with np.errstate(all="ignore"):  # overflow becomes inf, and inf becomes Undefined
+        return _eval(node, draw, arith, lifted)
 
 
 def _size(size, draw: Draw) -> int:
@@ -443,8 +446,10 @@ def _call(node: Call, draw: Draw, arith, lifted) -> np.ndarray:
     func = node.func
     if func == "tr":
         return _wrap(sum(a[i, i] for i in range(a.shape[0])), arith)
-    if func == "det" or func == "abs" and not _scalar(a):
+    if func == "det" or func == "bars" and not _scalar(a):
         return arith.check(_wrap(arith.det(a), arith))
+    if func == "bars":
+        func = "abs"
     if func == "logdet":
         return arith.fn("log", _wrap(arith.det(a), arith))
     if func == "sum":

@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 import mpmath
 import numpy as np
@@ -127,7 +127,10 @@ def grade_matrix_expression(
 
 
 def _key(mapping: Mapping[str, object]) -> tuple:
-    return tuple(sorted((str(k), v if isinstance(v, (str, int)) else tuple(v))  # type: ignore[arg-type]
+    """A hashable, ordered copy of a declaration, for the cache (odd values stay visible)."""
+    return tuple(sorted((str(k), v if isinstance(v, (str, int)) else
+                         tuple(v) if isinstance(v, (list, tuple)) else
+                         v if isinstance(v, Hashable) else repr(v))
                         for k, v in mapping.items()))
 
 
@@ -258,9 +261,9 @@ def _judge(problem: _Problem, tree: MNode, shape: Shape, deadline: float) -> tup
     if result == "equal":
         return "correct", ""
     if result == "undefined":
-        return "incorrect", ("Your answer has no value (an inverse of a singular matrix, or "
-                             "the log of a negative number) at some matrices where the "
-                             "correct answer is defined.")
+        return "incorrect", ("Your answer has no finite value (an inverse of a singular "
+                             "matrix, the log of a negative number, or a number too large) at "
+                             "some matrices where the correct answer is defined.")
     return "incorrect", ""
 
 

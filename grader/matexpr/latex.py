@@ -111,7 +111,7 @@ class _Latex:
             arg = self.latex(node.args[0])
             if node.func == "norm":
                 return f"\\left\\lVert {arg} \\right\\rVert"
-            if node.func == "abs":
+            if node.func in ("abs", "bars"):
                 return f"\\left|{arg}\\right|"
             if node.func == "sqrt":
                 return f"\\sqrt{{{arg}}}"

@@ -40,7 +40,7 @@ from grader.matexpr.tree import (
     depth,
 )
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "Reading", "display_name",
+__all__ = ["FUNCTIONS", "MAX_DEPTH", "ONES", "MAX_LENGTH", "MAX_TREE_DEPTH", "Reading", "display_name",
            "normalize_name", "read"]
 
 #: Longest answer read, in characters (as for the other kinds).
@@ -86,7 +86,7 @@ _OPERATORS = {
 }
 _VULGAR = {"½": ("1", "2"), "⅓": ("1", "3"), "¼": ("1", "4"), "¾": ("3", "4")}
 _SPACES = " \t\r\n\u00a0\u2009\u200a\u2002\u2003\u202f\u3000$"
-_ONES = "𝟏"
+_ONES = ONES = "𝟏"
 _LATEX_OPS = {
     "cdot": "*", "times": "*", "ast": "*", "odot": "⊙", "circ": "⊙", "top": "ᵀ",
     "intercal": "ᵀ", "|": "‖", "Vert": "‖", "lVert": "‖", "rVert": "‖", "vert": "|",
@@ -404,7 +404,7 @@ def _resolve(tokens: list[_Tok], symbols: frozenset[str], scalars: frozenset[str
         vocab[word] = "func"
     for word in _CONSTANTS:
         vocab[word] = "const"
-    for word in scalars | symbols:  # a declared name wins over a function or constant
+    for word in (scalars | symbols) - {_ONES}:  # a declared name wins over a function
         vocab[word] = "sym"
     longest = max(len(w) for w in vocab)
     out: list[_Tok] = []
@@ -412,6 +412,9 @@ def _resolve(tokens: list[_Tok], symbols: frozenset[str], scalars: frozenset[str
     while k < len(tokens):
         tok = tokens[k]
         k += 1
+        if tok.kind == "num" and tok.text == "1" and _ONES in symbols and _transposed(tokens, k):
+            out.append(_Tok("ones", _ONES, tok.span))  # 1ᵀy with "1" declared: the ones vector
+            continue
         if tok.kind != "name":
             out.append(tok)
             continue
@@ -429,9 +432,19 @@ def _resolve(tokens: list[_Tok], symbols: frozenset[str], scalars: frozenset[str
             tok = _Tok("name", word, Span(tok.span.start + 1, tok.span.end))
         followed_by_paren = tokens[k].text == "("
         out.extend(_split(tok, vocab, longest, lenient, found, followed_by_paren,
-                          sorted(symbols | scalars)))
+                          sorted((symbols | scalars) - {_ONES})))
     return out
 
+
+def _transposed(tokens: list[_Tok], k: int) -> bool:
+    """True when the token at ``k`` starts a transpose: ``ᵀ``, ``'``, ``^T``, ``^{\\top}``."""
+    texts = [t.text for t in tokens[k:k + 3]]
+    if texts[:1] in (["ᵀ"], ["'"]):
+        return True
+    if texts[:1] != ["^"]:
+        return False
+    after = texts[1:2] if texts[1:2] != ["{"] else texts[2:3]
+    return bool(after) and (after[0] == "ᵀ" or after[0].startswith("T"))
 
 def _after_caret(out: list[_Tok]) -> bool:
     """True right after ``^``, ``^{``, ``^-`` or ``^{-``: where T means a transpose."""
@@ -709,7 +722,8 @@ class _Parser:
             inner = self.parse_sum()
             self.bars.pop()
             end = self.expect(tok.text, tok)
-            return Call("norm" if tok.text == "‖" else "abs", (inner,), tok.span + end.span)
+            # |a| is the absolute value of a scalar, the determinant of a square matrix
+            return Call("norm" if tok.text == "‖" else "bars", (inner,), tok.span + end.span)
         if kind == "end":
             raise ReadError("the expression ends too early", tok.span)
         raise ReadError(f'unexpected "{tok.text}"', tok.span)

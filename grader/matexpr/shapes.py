@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Mapping, Union
 
 from grader.errors import ReadError
-from grader.matexpr.read import normalize_name
+from grader.matexpr.read import ONES, normalize_name
 from grader.matexpr.tree import (
     Call, Const, Identity, Inverse, MNode, Neg, Num, Ones, Power, Product, Sum, Sym, Transpose,
     walk,
@@ -75,7 +75,8 @@ def parse_shapes(shapes: Mapping[str, object]) -> dict[str, Shape]:
     """
     out: dict[str, Shape] = {}
     for name, spec in shapes.items():
-        key = normalize_name(str(name))
+        # "1": "n" declares the all-ones vector, so that 1ᵀy reads as 𝟏ᵀy
+        key = ONES if str(name).strip() in ("1", ONES, "\\mathbf{1}") else normalize_name(str(name))
         if isinstance(spec, (tuple, list)) and len(spec) in (1, 2):
             parts = [str(p) for p in spec]
         elif isinstance(spec, (str, int)):
@@ -148,7 +149,8 @@ class _Inference:
         self.text = text
         self.parent: dict[int, object] = {}
         self.unknowns: dict[int, _Unknown] = {}  # id(I or 1 node) -> its unknown size
-        self.hadamard: set[int] = set()  # id of each "*" read as an entry-by-entry product
+        self.hadamard: set[int] = set()
+        self.ones: set[int] = set()  # id of each literal 1 read as the declared ones vector  # id of each "*" read as an entry-by-entry product
         self.dims = {s for shape in declared.values() for s in shape if isinstance(s, str)}
 
     # -- unification
@@ -172,6 +174,9 @@ class _Inference:
     def scalar(self, shape: tuple[object, object]) -> bool:
         return self.find(shape[0]) == 1 and self.find(shape[1]) == 1
 
+    def ones_literal(self, node: MNode) -> bool:
+        return ONES in self.declared and isinstance(node, Num) and node.text == "1"
+
     def vector(self, shape: tuple[object, object]) -> bool:
         return (self.find(shape[0]) == 1) != (self.find(shape[1]) == 1)
 
@@ -194,7 +199,8 @@ class _Inference:
         if node.dim is None:
             unknown = _Unknown()
             self.unknowns[id(node)] = unknown
-            self.parent.pop(id(unknown), None)
+            if isinstance(node, Ones) and ONES in self.declared:
+                self.parent[id(unknown)] = self.declared[ONES][0]
             return unknown
         if isinstance(node.dim, str) and node.dim not in self.dims:
             known = ", ".join(sorted(self.dims)) or "numbers"
@@ -270,6 +276,11 @@ class _Inference:
                                  f"{self.show(right)}: only scalars divide; multiply by an "
                                  "inverse instead", node)
             return left
+        if self.ones_literal(node.right) and not self.scalar(left) and \
+                self.find(left[1]) == self.declared[ONES][0]:
+            # Xᵀ1 with "1" declared: nobody scales by 1 on the right; it is Xᵀ𝟏
+            self.ones.add(id(node.right))
+            return (left[0], 1)
         if self.scalar(left):
             return right
         if self.scalar(right):
@@ -318,12 +329,12 @@ class _Inference:
             return (1, 1)
         if func in ("norm", "sum"):
             return (1, 1)
-        if func == "abs":
+        if func == "bars":
             if self.scalar(shape):
                 return (1, 1)
             if self.find(shape[0]) == 1 or self.find(shape[1]) == 1:
-                raise self.error(f'"{self.quote(arg)}" is a vector: write ‖x‖ (or norm(x)) for '
-                                 "its length", node)
+                raise self.error(f'"{self.quote(arg)}" is a vector: write ‖{self.quote(arg)}‖ '
+                                 f"(or norm({self.quote(arg)})) for its length", node)
             self.square(arg, shape, "|A| (the determinant) needs a square matrix")
             return (1, 1)
         if func == "diag":
@@ -342,6 +353,8 @@ class _Inference:
 
     # -- sizes of I and 1
     def fill(self, node: MNode) -> MNode:
+        if isinstance(node, Num) and id(node) in self.ones:
+            return Ones(self.declared[ONES][0], node.span)
         if isinstance(node, (Identity, Ones)) and id(node) in self.unknowns:
             size = self.find(self.unknowns[id(node)])
             if isinstance(size, _Unknown):
