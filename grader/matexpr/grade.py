@@ -10,12 +10,11 @@ correct answer for symmetric matrices, a constant factor, commuted factors.
 
 from __future__ import annotations
 
-import time
 import zlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Hashable, Iterable, Mapping, Protocol, Sequence
 
 import mpmath
 import numpy as np
@@ -32,13 +31,21 @@ from grader.matexpr.read import display_name, normalize_name, read
 from grader.matexpr.shapes import Shape, ShapeError, describe, infer, parse_shapes, shape_text
 from grader.matexpr.tree import MNode, Sym, Transpose, walk
 
-__all__ = ["Outcome", "grade_matrix_expression"]
+__all__ = ["KnownMistake", "Outcome", "grade_matrix_expression"]
 
 #: Draws at which both sides are compared.
 DRAWS = 3
 #: Draws tried to find ``DRAWS`` where the expected answer is defined.
 CANDIDATE_DRAWS = 12
 _MP_BITS = 256
+
+
+class KnownMistake(Protocol):
+    """What a known mistake offers (:class:`grader.Mistake` has it)."""
+
+    answer: str
+    feedback: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ def grade_matrix_expression(
     shapes: Mapping[str, object],
     assume: Mapping[str, str] | None = None,
     variables: Sequence[str] = (),
-    mistakes: Iterable[object] = (),
+    mistakes: Iterable[KnownMistake] = (),
     deadline: float,
 ) -> Outcome:
     """Grade ``answer`` against ``expected``, matrix expressions with declared shapes.
@@ -115,9 +122,9 @@ def grade_matrix_expression(
         status, message = _judge(problem, tree, shape, deadline)
         if status == "incorrect":
             for known in mistakes:
-                if _matches(problem, known.answer, tree, shape, deadline):  # type: ignore[attr-defined]
-                    return Outcome("incorrect", 0.0, known.feedback,  # type: ignore[attr-defined]
-                                   interpreted, known.name or known.answer)  # type: ignore[attr-defined]
+                if _matches(problem, known.answer, tree, shape, deadline):
+                    return Outcome("incorrect", 0.0, known.feedback, interpreted,
+                                   known.name or known.answer)
             message = message or _hint(problem, tree, deadline)
     except TimeUp:
         return Outcome("undecided", 0.0, feedback.UNDECIDED, interpreted)
@@ -354,10 +361,11 @@ def _read_mistake(text: str, problem: _Problem) -> tuple[MNode, Shape] | None:
         return None
 
 
-def _known_shape_error(tree: MNode, problem: _Problem, mistakes: Iterable[object]):
+def _known_shape_error(tree: MNode, problem: _Problem, mistakes: Iterable[KnownMistake]
+                       ) -> KnownMistake | None:
     """The mistake written the same way as an answer whose shapes do not fit."""
     for known in mistakes:
-        text = known.answer  # type: ignore[attr-defined]
+        text = known.answer
         try:
             reading = read(text, symbols=problem.declared, scalars=problem.scalars,
                            lenient=True)

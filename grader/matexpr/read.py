@@ -40,8 +40,8 @@ from grader.matexpr.tree import (
     depth,
 )
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "ONES", "MAX_LENGTH", "MAX_TREE_DEPTH", "Reading", "display_name",
-           "normalize_name", "read"]
+__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "MAX_TREE_DEPTH", "ONES", "Reading",
+           "display_name", "normalize_name", "read"]
 
 #: Longest answer read, in characters (as for the other kinds).
 MAX_LENGTH = 2000
@@ -76,12 +76,13 @@ GREEK_NAMES = frozenset(_GREEK.values()) | {"varepsilon", "varphi"}
 _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
                  "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "ᵀ": "ᵀ"}
 _SUBSCRIPTS = {"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6",
-               "₇": "7", "₈": "8", "₉": "9", "ₙ": "_n", "ₘ": "_m", "ₖ": "_k", "ᵢ": "_i",
-               "ⱼ": "_j", "ₓ": "_x"}
+               "₇": "7", "₈": "8", "₉": "9", "ₙ": "_n", "ₘ": "_m", "ₖ": "_k",
+               "ᵢ": "_i", "ⱼ": "_j", "ₓ": "_x"}
 _OPERATORS = {
     "+": "+", "-": "-", "−": "-", "–": "-", "*": "*", "·": "*", "⋅": "*", "∙": "*",
     "×": "*", "@": "*", "/": "/", "(": "(", ")": ")", "[": "[", "]": "]", "{": "{", "}": "}",
-    ",": ",", "^": "^", "⊙": "⊙", "∘": "⊙", "⊤": "ᵀ", "ᵀ": "ᵀ", "'": "'", "′": "'", "’": "'",
+    ",": ",", "^": "^", "⊙": "⊙", "∘": "⊙", "⊤": "ᵀ", "ᵀ": "ᵀ", "'": "'", "′": "'",
+    "’": "'",
     "‖": "‖", "∥": "‖", "|": "|", "（": "(", "）": ")", "，": ",",
 }
 _VULGAR = {"½": ("1", "2"), "⅓": ("1", "3"), "¼": ("1", "4"), "¾": ("3", "4")}
@@ -647,7 +648,8 @@ class _Parser:
         """After ``^``: ``T``/``⊤``, ``-1``, ``-T``, or a scalar exponent."""
         tok = self.peek()
         close = _OPENERS.get(tok.text) if tok.kind == "op" else None
-        inner = self.tokens[self.pos + 1:self.pos + 4] if close else self.tokens[self.pos:self.pos + 3]
+        at = self.pos + 1 if close else self.pos
+        inner = self.tokens[at:at + 3]
         texts = [t.text for t in inner]
         skip = 1 if close else 0
         if texts[:1] == ["ᵀ"] and (not close or texts[1:2] == [close]):
@@ -699,10 +701,12 @@ class _Parser:
             return Sym(tok.text, tok.span)
         if kind == "ident":
             self.take()
-            return Identity(_sized(_IDENTITY.fullmatch(tok.text)), tok.span)  # type: ignore[arg-type]
+            match = _IDENTITY.fullmatch(tok.text)
+            return Identity(_sized(match) if match else None, tok.span)
         if kind == "ones":
             self.take()
-            return Ones(_sized(_ONES_NAME.fullmatch(tok.text)), tok.span)  # type: ignore[arg-type]
+            match = _ONES_NAME.fullmatch(tok.text)
+            return Ones(_sized(match) if match else None, tok.span)
         if kind == "func":
             return self.parse_call()
         if kind == "frac":

@@ -382,3 +382,9 @@ def test_check_never_crashes(text):
         read(text, symbols={"A", "x"})
     except ReadError as err:
         assert err.reason
+
+
+def test_no_time_left_is_undecided_not_a_guess():
+    v = grade("X^T(Xw - y)", "X^T X w - X^T y", LSQ, time_limit=0.0)
+    assert (v.status, v.score) == ("undecided", 0.0)
+    assert v.feedback.startswith("Your answer could not be checked automatically")
