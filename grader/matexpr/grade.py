@@ -96,13 +96,17 @@ def grade_matrix_expression(
 
     Raises:
         ReadError: when ``expected`` or a mistake cannot be read (an instructor error).
-        ValueError: for a bad shape or assumption.
+        ValueError: for missing or bad shapes, or a bad assumption.
 
     >>> import time
     >>> grade_matrix_expression("(A + A^T)x", "2Ax", shapes={"A": "d×d", "x": "d"},
     ...                         deadline=time.monotonic() + 2).feedback
     'Your answer is right only if A is symmetric, which is not given here.'
     """
+    if not shapes:
+        # without shapes every name would be a scalar, and scalars commute: BA = AB
+        raise ValueError("the matrix-expression kind needs shapes, as in "
+                         "shapes={'X': 'n×d', 'w': 'd'}")
     problem = _problem(expected, _key(shapes), _key(assume or {}), tuple(variables))
     bold = frozenset(problem.declared)
     try:

@@ -273,6 +273,14 @@ def test_bad_expected_answer_is_an_instructor_error():
         "the expected answer 'X w^T' cannot be read: the shapes do not match")
 
 
+def test_shapes_are_required():
+    """Without shapes every name would be a scalar, and AB would equal BA."""
+    with pytest.raises(ValueError) as info:
+        check("A B", "B A", kind="matrix-expression")
+    assert str(info.value) == ("the matrix-expression kind needs shapes, as in "
+                               "shapes={'X': 'n×d', 'w': 'd'}")
+
+
 def test_unknown_assumption_is_refused():
     with pytest.raises(ValueError, match="unknown assumption 'orthogonal' for A"):
         grade("A x", "A x", QUAD, assume={"A": "orthogonal"})
