@@ -25,12 +25,15 @@ from grader.matexpr.tree import (
     walk,
 )
 
-__all__ = ["MAX_FIXED_SIZE", "Shape", "ShapeError", "describe", "infer", "parse_shapes",
+__all__ = ["MAX_FIXED_SIZE", "MAX_LETTERS", "MAX_SYMBOLS", "Shape", "ShapeError", "describe", "infer", "parse_shapes",
            "shape_text"]
 
 #: Largest numeric size a declaration may give: values are drawn at every size, and
 #: confirming in high precision costs the cube of it.
 MAX_FIXED_SIZE = 12
+#: Most symbols, and most size letters, a problem may declare (shapes may come from HTTP).
+MAX_SYMBOLS = 40
+MAX_LETTERS = 8
 
 Size = Union[int, str]
 Shape = tuple[Size, Size]
@@ -73,6 +76,8 @@ def parse_shapes(shapes: Mapping[str, object]) -> dict[str, Shape]:
     >>> parse_shapes({"X": "n×d", "w": "d", "δ": "3x1"})
     {'X': ('n', 'd'), 'w': ('d', 1), 'delta': (3, 1)}
     """
+    if len(shapes) > MAX_SYMBOLS:
+        raise ValueError(f"{len(shapes)} symbols declared; at most {MAX_SYMBOLS}")
     out: dict[str, Shape] = {}
     for name, spec in shapes.items():
         # "1": "n" declares the all-ones vector, so that 1ᵀy reads as 𝟏ᵀy
@@ -90,6 +95,9 @@ def parse_shapes(shapes: Mapping[str, object]) -> dict[str, Shape]:
             raise ValueError(f"shape of {name!r} must be a string such as 'n×d'")
         sizes = [_size(p.strip(), str(spec)) for p in parts]
         out[key] = (sizes[0], sizes[1] if len(sizes) == 2 else 1)
+    letters = {s for shape in out.values() for s in shape if isinstance(s, str)}
+    if len(letters) > MAX_LETTERS:
+        raise ValueError(f"{len(letters)} size letters declared; at most {MAX_LETTERS}")
     return out
 
 

@@ -259,6 +259,8 @@ def test_hostile_input_is_refused_quickly(answer):
                       "for a column vector as in 'd'"),
     ({"X": "0×d"}, "shape '0×d': sizes must be letters or numbers from 1 to 12"),
     ({"X y": "d"}, "'X y' is not a symbol name (use letters, digits, a subscript)"),
+    ({f"A{k}": "d" for k in range(41)}, "41 symbols declared; at most 40"),
+    ({f"A{k}": f"n{k}" for k in range(9)}, "9 size letters declared; at most 8"),
 ])
 def test_bad_declarations_are_instructor_errors(shapes, message):
     with pytest.raises(ValueError) as info:
