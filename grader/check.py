@@ -5,19 +5,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal, Mapping, Sequence
 
 from grader import feedback
 from grader.equivalence import Domain
 from grader.errors import ReadError
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
+from grader.matexpr import grade_matrix_expression
 from grader.parse import parse
 from grader.tree import Node
 
 __all__ = ["KINDS", "Mistake", "Verdict", "check"]
 
-KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label")
+KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label",
+         "matrix-expression")
 #: Wall-clock bound for grading one answer, in seconds.
 TIME_LIMIT = 2.0
 
@@ -83,6 +85,7 @@ def check(
     *,
     mistakes: Iterable[Mistake] = (),
     time_limit: float = TIME_LIMIT,
+    shapes: Mapping[str, object] | None = None,
 ) -> Verdict:
     """Grade ``answer`` against ``expected``.
 
@@ -96,6 +99,9 @@ def check(
         tolerance: None for exact; an absolute tolerance for numeric answers.
         mistakes: known wrong answers; one that matches supplies the feedback.
         time_limit: seconds after which the verdict is ``undecided``.
+        shapes: for ``matrix-expression``: the declared matrices and vectors, as in
+            ``{"X": "n×d", "w": "d"}`` (one size is a column vector; other names are
+            scalars).  ``assume`` may then say ``{"A": "symmetric"}``.
 
     Returns:
         A :class:`Verdict`.  Student input never raises.
@@ -121,6 +127,13 @@ def check(
     if isinstance(variables, str):
         variables = [v.strip() for v in variables.split(",") if v.strip()]
     variables = tuple(variables)
+    if kind == "matrix-expression":
+        mistakes = tuple(mistakes)
+        outcome = grade_matrix_expression(
+            expected, answer, shapes=shapes or {}, assume=assume, variables=variables,
+            mistakes=mistakes, deadline=time.monotonic() + time_limit)
+        return Verdict(outcome.status, outcome.score, outcome.feedback,  # type: ignore[arg-type]
+                       outcome.interpreted, outcome.mistake)
     domain = Domain.of(variables, assume)
     if kind == "label":
         graded = grade_label(expected, answer)
