@@ -329,12 +329,20 @@ def write_csv(target: str | Path | IO[str], header: Sequence[object],
             (LMS import files are written without one, as the LMSs write theirs).
         quote_all: quote every value (Blackboard's comma-delimited upload wants it).
     """
+    def cell(value: object) -> str:
+        # Line breaks inside a cell become LF: the writer quotes a cell holding one of
+        # its line terminator's characters, and a lone CR would otherwise go unquoted.
+        text = "" if value is None else str(value)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return safe_cell(text)
+
     def emit(handle: IO[str]) -> None:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n",
                             quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
-        writer.writerow([safe_cell(c) for c in header])
+        writer.writerow([cell(c) for c in header])
         for row in rows:
-            writer.writerow([safe_cell(c) for c in row])
+            writer.writerow([cell(c) for c in row])
 
     if isinstance(target, (str, Path)):
         with open(target, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:

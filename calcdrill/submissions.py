@@ -61,6 +61,8 @@ def read_submissions(path: str | Path) -> SubmissionTable:
         if [c.strip().lower() for c in cells[:width]] == lowered:
             refused[k] = True
             problems[k].append("a repeated header row (two files pasted together?)")
+        while len(cells) > width and not cells[-1].strip():
+            cells.pop()  # a spreadsheet's trailing empty cells
         if len(cells) > width:
             extra = cells[width:]
             if not any(c.strip() for c in extra):
