@@ -373,7 +373,7 @@ def write_graded(path: str | Path, graded: GradedClass) -> dict[str, object]:
     totals_path = path.with_name(path.stem + ".totals.csv")
     try:
         write_csv(path, header, rows())
-        write_csv(totals_path, [*names[:2], *keys[2:], "score", "max", "percent", "submitted"],
+        write_csv(totals_path, [*keys, "score", "max", "percent", "submitted"],
                   ([sid, student["name"], *[student["extra"].get(k, "") for k in keys[2:]],
                     *_total_cells(graded, sid)]
                    for sid, student in manifest.students.items()))

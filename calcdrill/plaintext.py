@@ -97,8 +97,10 @@ def _sequence(tokens: list[str], k: int, stop: str | None) -> tuple[str, int]:
             piece = ("∛" if root == "3" else "√") + _wrap(arg)
         elif tok == "^":
             power, k = _group(tokens, k)
+            # A plain exponent becomes a superscript (x²); any other is bracketed, so that
+            # e^(x²) never reads as (e^x)².
             piece = power.translate(_SUPERSCRIPT) if re.fullmatch(r"-?\d+", power) \
-                else "^" + _wrap(power)
+                else "^" + (power if re.fullmatch(r"[A-Za-z0-9.]+", power) else f"({power})")
             out.append(("", piece))
             pending_space = False
             continue
