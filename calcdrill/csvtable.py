@@ -234,11 +234,13 @@ def read_csv(path: str | Path, *, data: bytes | None = None, what: str = "file")
     hints = []
     if encoding == "mixed":
         shown = ", ".join(map(str, fallback[:5])) + (" ..." if len(fallback) > 5 else "")
-        hints.append(f"{len(fallback)} line(s) are not UTF-8 (read as Windows-1252: {shown}); "
+        lines_text = "1 line is" if len(fallback) == 1 else f"{len(fallback)} lines are"
+        hints.append(f"{lines_text} not UTF-8 (read as Windows-1252: line {shown}); "
                      "the file mixes two encodings: check those rows' names and answers, "
                      "and re-save the file as 'CSV UTF-8'")
     if nul_lines:
-        hints.append(f"NUL bytes removed from {len(nul_lines)} line(s): the file may have been "
+        hints.append(f"NUL bytes removed from {len(nul_lines)} line"
+                     f"{'' if len(nul_lines) == 1 else 's'}: the file may have been "
                      "saved by a program that pads text; check those rows")
     return CsvTable(path, header or [], header_line, records, delimiter, encoding, blank,
                     tuple(hints))

@@ -46,6 +46,8 @@ POOL_THRESHOLD = 400
 IDENTITY_KEYS = ("email", "email address", "username", "sis_id", "sis_login_id", "canvas_id",
                  "id_number", "id number")
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32, as codes print
+#: Distinct unknown codes a suggestion is looked for (each costs ~800 look-ups).
+MAX_SUGGESTIONS = 10_000
 
 
 def _identity_index(manifest: ClassManifest) -> dict[str, str]:
@@ -74,7 +76,7 @@ def _identify(manifest: ClassManifest, index: dict[str, str], table: SubmissionT
     return values[0] if values else ""
 
 
-@dataclass
+@dataclass(slots=True)  # a million of these must fit in memory
 class GradedAnswer:
     """What was made of one answer cell.
 
@@ -145,6 +147,7 @@ def grade_class(manifest: ClassManifest, table: SubmissionTable, *,
     jobs: list[tuple[GradedAnswer, ManifestProblem, str]] = []
     index = _identity_index(manifest)
     codes = _code_index(manifest)
+    suggestions: dict[tuple[str, str], str] = {}
     submitted: set[str] = set()
     for k, (row, line) in enumerate(zip(table.rows, table.lines)):
         cells = row + [""] * (len(table.header) - len(row))
@@ -168,7 +171,8 @@ def grade_class(manifest: ClassManifest, table: SubmissionTable, *,
                 graded.flag = problem_text
                 graded.feedback = f"Not graded: {problem_text}."
                 continue
-            problem = _find_problem(manifest, codes, graded, student_id, number, code)
+            problem = _find_problem(manifest, codes, suggestions, graded, student_id, number,
+                                    code)
             graded.flag = "; ".join(f for f in (graded.flag, note, problem_text) if f)
             if problem is None:
                 continue
@@ -234,8 +238,8 @@ def suggest_code(typed: str, codes: dict[str, list[ManifestProblem]],
 
 
 def _find_problem(manifest: ClassManifest, codes: dict[str, list[ManifestProblem]],
-                  graded: GradedAnswer, student_id: str, number: int | None,
-                  code: str) -> ManifestProblem | None:
+                  suggestions: dict[tuple[str, str], str], graded: GradedAnswer,
+                  student_id: str, number: int | None, code: str) -> ManifestProblem | None:
     student = manifest.students.get(student_id)
     if not student_id:
         graded.flag, graded.counted = "no student_id", False
@@ -257,7 +261,10 @@ def _find_problem(manifest: ClassManifest, codes: dict[str, list[ManifestProblem
             graded.flag = graded.flag or "no code"
             graded.feedback = "Not graded: no problem code."
             return None
-        suggestion = suggest_code(code, codes, student_id)
+        key = (code.strip(), student_id)
+        if key not in suggestions and len(suggestions) < MAX_SUGGESTIONS:
+            suggestions[key] = suggest_code(code, codes, student_id)
+        suggestion = suggestions.get(key, "")
         hint = f"; did you mean {suggestion}?" if suggestion else ""
         graded.flag = graded.flag or f"unknown code{hint}"
         graded.feedback = (f"Not graded: the code {code.strip()} matches no problem of this "

@@ -102,7 +102,7 @@ def class_report_html(graded: GradedClass, title: str = "") -> str:
         title=title or manifest.title or "calcdrill", students=len(manifest.students),
         submitted=len(present), absent=len(manifest.students) - len(present),
         answers=len(every), blank=sum(g.status == "blank" for g in every),
-        rows=len(graded.answers), possible=possible,
+        rows=len(graded.answers), blank_rows=graded.table.blank_rows, possible=possible,
         mean=format_score(statistics.mean(scores)) if scores else "-",
         median=format_score(statistics.median(scores)) if scores else "-",
         correct_share=round(100 * sum(g.status == "correct" for g in every) / max(len(every), 1)),

@@ -141,13 +141,18 @@ def _answer_hints(table: SubmissionTable, encoding: str) -> list[str]:
     hints = []
     excel = sum(a in EXCEL_ERRORS for a in answers)
     if excel:
-        hints.append(f"{excel} answer(s) read '#NAME?' or another Excel error: Excel took "
+        hints.append(f"{_count(excel, 'answer')} read '#NAME?' or another Excel error: Excel took "
                      "answers starting with =, + or - for formulas. Format the answer column "
                      "as Text before typing or pasting answers, then export again")
     marks = sum("?" in a for a in answers if a not in EXCEL_ERRORS)
     if marks:
         saved = " (the file is Windows-1252, not UTF-8)" if encoding in ("cp1252", "mixed") else ""
-        hints.append(f"{marks} answer(s) contain '?', which Excel writes in place of "
-                     f"characters its plain 'CSV' format cannot store (√, ², π...){saved}: "
+        hints.append(f"{_count(marks, 'answer')} contain{'s' if marks == 1 else ''} '?', which "
+                     "Excel writes in place of characters its plain 'CSV' format cannot "
+                     f"store (√, ², π...){saved}: "
                      "re-save the file as 'CSV UTF-8 (Comma delimited)'")
     return hints
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

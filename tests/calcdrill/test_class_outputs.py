@@ -173,7 +173,7 @@ class TestDiagnosis:
     def test_question_marks_from_excel_csv_get_one_hint(self, runner, tmp_path):
         text = HEADER + "s1,AAAA-BBBB-CC11,2x e^(x?)\ns2,AAAA-BBBB-DD21,2x?e^(x^2)\n"
         result = grade(runner, tmp_path, text.encode("cp1252"))
-        assert "note: 2 answer(s) contain '?'" in result.output
+        assert "note: 2 answers contain '?'" in result.output
         assert "re-save the file as 'CSV UTF-8 (Comma delimited)'" in result.output
 
     def test_answers_are_echoed_as_plain_text(self, runner, tmp_path):
