@@ -45,6 +45,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
 _TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_RISKY = frozenset("=+-@\t\r'")  # first characters worth a closer look
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -332,12 +333,12 @@ def write_csv(target: str | Path | IO[str], header: Sequence[object],
         quote_all: quote every value (Blackboard's comma-delimited upload wants it).
     """
     def cell(value: object) -> str:
-        # Line breaks inside a cell become LF: the writer quotes a cell holding one of
-        # its line terminator's characters, and a lone CR would otherwise go unquoted.
-        text = "" if value is None else str(value)
+        text = value if type(value) is str else "" if value is None else str(value)
         if "\r" in text:
+            # Line breaks inside a cell become LF: the writer quotes a cell holding one of
+            # its line terminator's characters, and a lone CR would otherwise go unquoted.
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return safe_cell(text)
+        return safe_cell(text) if text[:1] in _RISKY else text
 
     def emit(handle: IO[str]) -> None:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n",
