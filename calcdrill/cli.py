@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from calcdrill.csvtable import format_score
 from calcdrill.errors import ClassFileError, RosterError
 from calcdrill.roster import Student, read_roster
 from generator.banks.catalogue import CATALOGUE
@@ -100,7 +101,7 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
     if as_json:
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
     else:
-        click.echo(f"{verdict.status} (score {verdict.score:g})")
+        click.echo(f"{verdict.status} (score {format_score(verdict.score)})")
         if verdict.interpreted:
             click.echo(f"read as: {verdict.interpreted}")
         click.echo(verdict.feedback)
@@ -330,4 +331,5 @@ def demo_command(out: str, quiet: bool) -> None:
     for sample, verdict in grade_sample():
         click.echo(f"  {sample.question}")
         click.echo(f"    answer : {sample.answer}")
-        click.echo(f"    verdict: {verdict.status} (score {verdict.score:g}) - {verdict.feedback}")
+        click.echo(f"    verdict: {verdict.status} (score {format_score(verdict.score)}) - "
+                   f"{verdict.feedback}")
