@@ -404,7 +404,7 @@ def write_graded(path: str | Path, graded: GradedClass) -> dict[str, object]:
         raise ClassFileError(f"cannot write: {exc.strerror or exc}", exc.filename or path) \
             from None
     every = [g for row in graded.answers for g in row]
-    submitted = {g.student_id for g in every}
+    submitted = {g.student_id for g in every if g.status != "refused"}
     return {
         "rows": len(table.rows),
         "blank_rows": table.blank_rows,

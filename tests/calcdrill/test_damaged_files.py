@@ -5,6 +5,8 @@ counts the rows in (every non-empty row of the file) and the rows of GRADED.csv,
 checks what the damaged row says.
 """
 
+import csv
+
 import pytest
 
 from calcdrill.cli import cli
@@ -174,6 +176,15 @@ def test_blank_rows_are_counted_not_graded(runner, tmp_path):
     assert "5 empty rows skipped" in result.output
 
 
+def test_a_pasted_second_file_is_not_an_unknown_student(runner, tmp_path):
+    data, _, _, _ = bom_in_the_middle()
+    (tmp_path / "subs.csv").write_bytes(data)
+    result = runner.invoke(cli, ["grade", str(tmp_path / "subs.csv"), "--manifest",
+                                 str(write_manifest(tmp_path)), "--out",
+                                 str(tmp_path / "GRADED.csv"), "--quiet"])
+    assert "unknown students" not in result.output and "1 refused" in result.output
+
+
 def test_a_duplicated_column_is_named_once(runner, tmp_path):
     data, _, _, _ = duplicate_headers()
     (tmp_path / "subs.csv").write_bytes(data)
@@ -200,6 +211,18 @@ def test_a_million_rows(runner, tmp_path):
         else:
             rows.append("s1,AAAA-BBBB-CC12,")
     rows[500_001] = 's1,AAAA-BBBB-CC12,"{-1, 0, 2}'
-    graded = grade(runner, tmp_path, lines(HEADER.strip(), *rows))
-    assert len(graded) == 1_000_000
-    assert "unclosed quote" in graded[500_001]["flag"]
+    (tmp_path / "subs.csv").write_bytes(lines(HEADER.strip(), *rows))
+    del rows
+    result = runner.invoke(cli, ["grade", str(tmp_path / "subs.csv"), "--manifest",
+                                 str(write_manifest(tmp_path)), "--out",
+                                 str(tmp_path / "GRADED.csv"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1000000 rows, 1000000 answers: ")
+    with open(tmp_path / "GRADED.csv", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        count, damaged = 0, None
+        for count, row in enumerate(reader, start=1):
+            if count == 500_002:
+                damaged = row
+    assert count == 1_000_000
+    assert "unclosed quote" in damaged["flag"] and damaged["status"] == "correct"
