@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from calcdrill.csvtable import format_score
 from calcdrill.errors import ClassFileError, RosterError
 from calcdrill.roster import Student, read_roster
 from generator.banks.catalogue import CATALOGUE
@@ -100,7 +101,7 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
     if as_json:
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
     else:
-        click.echo(f"{verdict.status} (score {verdict.score:g})")
+        click.echo(f"{verdict.status} (score {format_score(verdict.score)})")
         if verdict.interpreted:
             click.echo(f"read as: {verdict.interpreted}")
         click.echo(verdict.feedback)
@@ -265,16 +266,26 @@ def grade_command(submissions: str, manifest: str, out: str, workers: int | None
     if outcome.keys is not None:
         click.echo(f"keys: {outcome.keys[0]} of {outcome.keys[1]} differ from the printed ones")
     summary, report = outcome.summary, outcome.report_path
-    click.echo(f"{summary['rows']} rows, {summary['answers']} answers: {summary['correct']} "
-               f"correct, {summary['blank']} blank, {summary['invalid']} unreadable, "
-               f"{summary['flagged']} flagged")
+    for hint in summary["hints"]:
+        click.echo(f"note: {hint}", err=True)
+    click.echo(f"{_count(summary['rows'], 'row')}, {_count(summary['answers'], 'answer')}: "
+               f"{summary['correct']} correct, {summary['blank']} blank, {summary['invalid']} "
+               f"unreadable, {summary['flagged']} flagged, {summary['refused']} refused")
+    if summary["blank_rows"]:
+        click.echo(f"{_count(summary['blank_rows'], 'empty row')} skipped")
     if summary["unknown_students"]:
         click.echo(f"unknown students (kept, not counted): {', '.join(summary['unknown_students'])}")
     if summary["missing_students"]:
-        click.echo(f"no submission from: {', '.join(summary['missing_students'])}")
+        click.echo(f"no submission from (no score in exports): "
+                   f"{', '.join(summary['missing_students'])}")
     click.echo(f"graded: {out}")
     click.echo(f"totals: {summary['totals']}")
     click.echo(f"report: {report}")
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @cli.command("export")
@@ -321,4 +332,5 @@ def demo_command(out: str, quiet: bool) -> None:
     for sample, verdict in grade_sample():
         click.echo(f"  {sample.question}")
         click.echo(f"    answer : {sample.answer}")
-        click.echo(f"    verdict: {verdict.status} (score {verdict.score:g}) - {verdict.feedback}")
+        click.echo(f"    verdict: {verdict.status} (score {format_score(verdict.score)}) - "
+                   f"{verdict.feedback}")

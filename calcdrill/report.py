@@ -14,6 +14,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.documents.render import TEMPLATE_DIR
+from calcdrill.csvtable import format_score
+from calcdrill.errors import ClassFileError
 from calcdrill.grading import GradedClass
 
 __all__ = ["class_report_html", "write_class_report"]
@@ -22,6 +24,8 @@ _COLOURS = {"correct": "#3a8d4f", "incorrect": "#c8553d", "blank": "#bbbbbb",
             "invalid": "#7a5195", "undecided": "#e6b400"}
 _LABELS = {"correct": "right", "incorrect": "wrong", "blank": "blank",
            "invalid": "unreadable", "undecided": "to review"}
+#: Flagged rows listed on the page (GRADED.csv has them all).
+MAX_FLAGGED_SHOWN = 50
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True)
 
 
@@ -63,7 +67,7 @@ def _histogram(scores: list[float], possible: int) -> Markup:
         x = 10 + score * step
         parts.append(f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" '
                      f'width="{step - 4:.1f}" height="{h:.1f}" fill="#4b6fa5">'
-                     f'<title>{n} students scored {score}</title></rect>')
+                     f'<title>{n} student{"" if n == 1 else "s"} scored {score}</title></rect>')
         parts.append(f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" '
                      f'font-size="11">{score}</text>')
     parts.append("</svg>")
@@ -71,7 +75,12 @@ def _histogram(scores: list[float], possible: int) -> Markup:
 
 
 def class_report_html(graded: GradedClass, title: str = "") -> str:
-    """The report page for a graded class."""
+    """The report page for a graded class.
+
+    Students are the roster's (a blank spreadsheet row is nobody); the mean and median
+    are over the students who submitted; "rows flagged" counts rows of the file, as
+    GRADED.csv shows them; file-level hints ("re-save as CSV UTF-8") come first.
+    """
     manifest = graded.manifest
     every = [g for row in graded.answers for g in row if g.counted and g.number]
     families = {p.number: p.family for s in manifest.students.values() for p in s["problems"]}
@@ -81,18 +90,25 @@ def class_report_html(graded: GradedClass, title: str = "") -> str:
         per_question.setdefault(g.number, Counter())[g.status] += 1
         if g.mistake:
             mistakes[(families.get(g.number, ""), g.mistake)] += 1
-    scores = [graded.totals[sid] for sid in manifest.students]
+    present = [sid for sid in manifest.students if sid in graded.submitted]
+    scores = [graded.totals[sid] for sid in present]
     possible = max(graded.possible.values(), default=0)
     questions = [{"number": n, "family": families.get(n, ""), **{
-        k: c.get(k, 0) for k in ("correct", "incorrect", "blank", "invalid")}}
+        k: c.get(k, 0) for k in ("correct", "incorrect", "blank", "invalid", "undecided")}}
         for n, c in sorted(per_question.items())]
+    flagged_rows = [(row[0].line, row[0].student_id, "; ".join(dict.fromkeys(
+        g.flag for g in row if g.flag))) for row in graded.answers if any(g.flag for g in row)]
     return _ENV.get_template("report.html.j2").render(
         title=title or manifest.title or "calcdrill", students=len(manifest.students),
-        answers=len(every), possible=possible,
-        mean=f"{statistics.mean(scores):.1f}" if scores else "-",
-        median=f"{statistics.median(scores):g}" if scores else "-",
+        submitted=len(present), absent=len(manifest.students) - len(present),
+        answers=len(every), blank=sum(g.status == "blank" for g in every),
+        rows=len(graded.answers), blank_rows=graded.table.blank_rows, possible=possible,
+        mean=format_score(statistics.mean(scores)) if scores else "-",
+        median=format_score(statistics.median(scores)) if scores else "-",
         correct_share=round(100 * sum(g.status == "correct" for g in every) / max(len(every), 1)),
-        flagged=sum(bool(g.flag) for row in graded.answers for g in row),
+        flagged=len(flagged_rows), flagged_rows=flagged_rows[:MAX_FLAGGED_SHOWN],
+        more_flagged=max(0, len(flagged_rows) - MAX_FLAGGED_SHOWN),
+        hints=list(graded.table.hints),
         legend=[(_LABELS[s], c) for s, c in _COLOURS.items()],
         question_chart=_stacked_bars([(f"Q{n}", dict(c)) for n, c in sorted(per_question.items())]),
         questions=questions,
@@ -102,7 +118,14 @@ def class_report_html(graded: GradedClass, title: str = "") -> str:
 
 
 def write_class_report(path: str | Path, graded: GradedClass, title: str = "") -> Path:
-    """Write the report page; returns its path."""
+    """Write the report page; returns its path.
+
+    Raises:
+        ClassFileError: when the page cannot be written.
+    """
     path = Path(path)
-    path.write_text(class_report_html(graded, title), "utf-8")
+    try:
+        path.write_text(class_report_html(graded, title), "utf-8")
+    except OSError as exc:
+        raise ClassFileError(f"cannot write: {exc.strerror or exc}", path) from None
     return path

@@ -7,10 +7,12 @@ submissions (and write GRADED.csv, the totals and the report), export a gradeboo
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from calcdrill.errors import ClassFileError
 from calcdrill.grading import GradedClass, grade_class, graded_students, write_graded
 from calcdrill.lms import export_grades
 from calcdrill.manifest import load_manifest
@@ -19,7 +21,7 @@ from calcdrill.report import write_class_report
 from calcdrill.submissions import read_submissions
 from generator.banks.load import Bank
 
-__all__ = ["GradeOutcome", "export_file", "grade_files"]
+__all__ = ["GradeOutcome", "export_file", "grade_files", "prepare_output"]
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,17 @@ def grade_files(submissions: str | Path, manifest: str | Path, out: str | Path, 
             (:func:`calcdrill.rekey.refresh_keys`).
 
     Raises:
-        ClassFileError: for a manifest or submissions file that cannot be used.
+        ClassFileError: for a manifest or submissions file that cannot be used, or an
+            output that cannot be written (said before any grading is done).
         LookupError: when a problem's bank is not among ``refresh_from``.
     """
+    out = prepare_output(out)
     class_manifest = load_manifest(manifest)
     keys = None
     if refresh_from is not None:
         keys = refresh_keys(class_manifest, refresh_from, progress=progress)
     graded = grade_class(class_manifest, read_submissions(submissions), workers=workers,
                          progress=progress)
-    out = Path(out)
     summary = write_graded(out, graded)
     report = write_class_report(out.with_suffix(".report.html"), graded)
     return GradeOutcome(graded, summary, out, report, keys)
@@ -71,8 +74,31 @@ def export_file(graded: str | Path, lms: str, out: str | Path, *,
     """Write the gradebook import file of ``lms`` from a GRADED.csv.
 
     Raises:
-        ClassFileError: when ``graded`` is not a GRADED.csv written by calcdrill.
+        ClassFileError: when ``graded`` is not a GRADED.csv written by calcdrill, or the
+            output cannot be written.
         ValueError: for an unknown LMS.
     """
+    out = prepare_output(out)
     return export_grades(graded_students(graded), lms, out, assignment=assignment,
                          column_id=column_id)
+
+
+def prepare_output(out: str | Path) -> Path:
+    """Make sure a file can be written at ``out`` before any work: its folder is created
+    when missing; a folder in the file's place, or a folder that cannot be made, is refused.
+
+    Raises:
+        ClassFileError: saying why the file cannot be written there.
+    """
+    out = Path(out)
+    if out.is_dir():
+        raise ClassFileError("this is a folder: give a file name, e.g. "
+                             f"{out / 'GRADED.csv'}", out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ClassFileError(f"cannot create the folder {out.parent}: "
+                             f"{exc.strerror or exc}", out) from None
+    if not os.access(out.parent, os.W_OK):
+        raise ClassFileError(f"cannot write in the folder {out.parent}", out)
+    return out

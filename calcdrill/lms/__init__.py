@@ -15,7 +15,12 @@ it (see ``../shared/lms-samples/README.md`` for the sources):
 * Blackboard Grade Center upload: ``"Last Name","First Name","Username",<column>`` with
   every value quoted; the column is ``<name> [Total Pts: N Score] |<Column ID>`` when the
   Grade Center column's id is given (else Blackboard creates a new text column).
-* generic: ``student_id,name,score,max,percent`` and the roster columns.
+* generic: ``student_id,name,score,max,percent,submitted`` and the roster columns.
+
+Every student of the roster is in every file; an absent student (no row in the
+submissions) gets an empty score, which each of these LMSs reads as "no grade" rather
+than zero.  Cells are written by :func:`calcdrill.csvtable.write_csv` (formula-safe).
+Names are never split by guessing (see :mod:`calcdrill.lms.common`).
 """
 
 from __future__ import annotations
@@ -23,10 +28,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
+from calcdrill.errors import ClassFileError
 from calcdrill.lms import blackboard, canvas, generic, moodle
-from calcdrill.lms.common import split_name
-
-__all__ = ["EXPORTERS", "export_grades", "split_name"]
+__all__ = ["EXPORTERS", "export_grades"]
 
 
 EXPORTERS: dict[str, Callable] = {
@@ -41,12 +45,16 @@ def export_grades(students: Sequence[dict[str, str]], lms: str, out: str | Path,
 
     Raises:
         ValueError: for an unknown LMS.
+        ClassFileError: when the file cannot be written.
     """
     if lms not in EXPORTERS:
         raise ValueError(f"unknown LMS {lms!r}; use one of {', '.join(EXPORTERS)}")
     points = max((s["max"] for s in students), key=lambda v: float(v or 0), default="0")
     out = Path(out)
     # UTF-8 without a byte-order mark: what Canvas and Moodle write by default.
-    with open(out, "w", encoding="utf-8", newline="") as handle:
-        EXPORTERS[lms](list(students), assignment, points, column_id, handle)
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            EXPORTERS[lms](list(students), assignment, points, column_id, handle)
+    except OSError as exc:
+        raise ClassFileError(f"cannot write: {exc.strerror or exc}", out) from None
     return out

@@ -4,19 +4,19 @@
   matched by ``sis_id`` (our student_id), then the Canvas ``id`` or the name against the
   roster; with all attempts included, the highest attempt counts.
 * Out: ``Student,ID,SIS User ID,SIS Login ID,Section,<assignment>``, a ``    Points
-  Possible`` row (four leading spaces), scores with two decimals; Canvas matches students
-  by ID, then SIS User ID (our student_id), then SIS Login ID.
+  Possible`` row (four leading spaces), scores with two decimals, every roster student
+  (an absent one with an empty score); Canvas matches students by ID, then SIS User ID
+  (``sis_id``, else our student_id), then SIS Login ID.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
-from calcdrill.csvtable import SubmissionTable
+from calcdrill.csvtable import SubmissionTable, write_csv
 from calcdrill.errors import ClassFileError
-from calcdrill.lms.common import field, score_text, split_name
+from calcdrill.lms.common import field, first_last, score_text
 
 __all__ = ["is_student_analysis", "read_student_analysis", "write_gradebook"]
 
@@ -55,13 +55,22 @@ def read_student_analysis(path: Path, header, rows, lines) -> SubmissionTable:
 
 
 def write_gradebook(students, assignment: str, points: str, column_id: str, handle) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
+    """Canvas's gradebook import: every roster student; an absent one gets an empty cell
+    (Canvas reads blank as "no score", so its missing-submission policy applies).
+
+    ``Student`` is "Last, First" from the roster's first/last name columns, else the
+    whole display name; Canvas matches by ``ID`` (a ``canvas_id`` roster column), then
+    ``SIS User ID`` (``sis_id``, else our student_id), then ``SIS Login ID``.
+    """
     title = f"{assignment} ({column_id})" if column_id else assignment
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title])
-    writer.writerow(["    Points Possible", "", "", "", "", score_text(points)])
+    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title]
+    rows = [["    Points Possible", "", "", "", "", score_text(points)]]
     for s in students:
-        last, first = split_name(field(s, "name"))
-        sortable = f"{last}, {first}" if first else last
-        writer.writerow([sortable, field(s, "canvas_id", "canvas id"), s["student_id"],
-                         field(s, "sis_login_id", "login", "username", "email"),
-                         field(s, "section"), score_text(s["score"])])
+        parts = first_last(s)
+        name = (f"{parts[1]}, {parts[0]}" if parts[0] and parts[1] else parts[0] or parts[1]) \
+            if parts else field(s, "name")
+        rows.append([name, field(s, "canvas_id", "canvas id", "canvas_user_id"),
+                     field(s, "sis_id", "sis user id", "sis_user_id") or s["student_id"],
+                     field(s, "sis_login_id", "sis login id", "login", "username"),
+                     field(s, "section"), score_text(s["score"])])
+    write_csv(handle, header, rows)

@@ -5,19 +5,18 @@
   response; a STACK response ``Seed: 1; ans1: x^2 [score]; ...`` is read as its first
   input; unfinished attempts are flagged.
 * Out: free-form columns mapped on Moodle's import preview page: we write ``ID number``
-  and ``Email address`` (map either to the user) and the grade, every row with as many
-  fields as the header.
+  and ``Email address`` (map either to the user), ``Username`` when the roster has one,
+  and the grade (empty for an absent student), every row with as many fields as the header.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
-from calcdrill.csvtable import SubmissionTable
+from calcdrill.csvtable import SubmissionTable, write_csv
 from calcdrill.errors import ClassFileError
-from calcdrill.lms.common import field, score_text, split_name
+from calcdrill.lms.common import field, first_last, score_text
 
 __all__ = ["is_responses", "read_responses", "write_grade_import"]
 
@@ -67,9 +66,22 @@ def _moodle_cell(cell: str) -> str:
 
 
 def write_grade_import(students, assignment: str, points: str, column_id: str, handle) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(["First name", "Last name", "ID number", "Email address", assignment])
+    """Moodle's grade import: ``ID number`` and ``Email address`` (map either to the user on
+    the preview page), ``Username`` when the roster has one, the names for reading, and
+    the grade; an absent student's cell is empty, which Moodle imports as no grade.
+
+    The names are ``First name``/``Last name`` when the roster has those columns, else one
+    ``Name`` column with the whole name (Moodle matches by ID number or email, never name).
+    """
+    split = any(first_last(s) for s in students)
+    usernames = any(field(s, "username") for s in students)
+    header = (["First name", "Last name"] if split else ["Name"]) + \
+        ["ID number", "Email address"] + (["Username"] if usernames else []) + [assignment]
+    rows = []
     for s in students:
-        last, first = split_name(field(s, "name"))
-        writer.writerow([first, last, s["student_id"], field(s, "email", "email address"),
-                         score_text(s["score"])])
+        first, last = first_last(s) or ("", "")
+        names = [first, last] if split else [field(s, "name")]
+        rows.append(names + [field(s, "id_number", "id number", "idnumber") or s["student_id"],
+                             field(s, "email", "email address")]
+                    + ([field(s, "username")] if usernames else []) + [score_text(s["score"])])
+    write_csv(handle, header, rows)

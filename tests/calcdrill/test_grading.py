@@ -126,12 +126,6 @@ def test_codes_are_read_forgivingly():
 
 # -- online quiz exports, in the exact formats of the LMS samples ---------------------------
 
-from pathlib import Path  # noqa: E402
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "lms-samples"
-needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="LMS samples not present")
-
-
 def quiz_manifest(tmp_path, students, problems):
     data = {"title": "Quiz", "students": [
         {"student_id": sid, "name": name, "extra": extra, "problems": [
@@ -145,8 +139,7 @@ def quiz_manifest(tmp_path, students, problems):
     return load_manifest(path)
 
 
-@needs_samples
-def test_moodle_quiz_responses(tmp_path):
+def test_moodle_quiz_responses(tmp_path, lms_samples):
     """Students by email; "Response N" is problem N; STACK cells read; "-" is blank."""
     manifest = quiz_manifest(tmp_path, [
         (f"m{k}", name, {"email": f"student{k}@example.com"})
@@ -155,7 +148,7 @@ def test_moodle_quiz_responses(tmp_path):
         [("expression", "(x-7)^4/4 + c", ["x", "c"], None),
          ("number", "pi", [], 0.01),
          ("expression", "x^2 + C", ["x", "C"], None)])
-    table = read_submissions(SAMPLES / "moodle_quiz_responses__constructed.csv")
+    table = read_submissions(lms_samples / "moodle_quiz_responses__constructed.csv")
     assert table.source == "moodle"
     graded = grade_class(manifest, table)
     statuses = [[g.status for g in row] for row in graded.answers]
@@ -167,14 +160,13 @@ def test_moodle_quiz_responses(tmp_path):
     assert graded.totals == {"m1": 3.0, "m2": 0.0, "m3": 0.0, "m4": 0.0}
 
 
-@needs_samples
-def test_canvas_student_analysis(tmp_path):
+def test_canvas_student_analysis(tmp_path, lms_samples):
     """Students by sis_id; the k-th question is problem k; the highest attempt counts."""
     manifest = quiz_manifest(tmp_path, [("S1001", "Jane Doe", {}), ("S1002", "Richard Roe", {})],
                              [("expression", "3*x^2 + 2", ["x"], None),
                               ("expression", "x^2 + C", ["x", "C"], None),
                               ("number", "1", [], None)])
-    table = read_submissions(SAMPLES / "canvas_quiz_student_analysis__constructed.csv")
+    table = read_submissions(lms_samples / "canvas_quiz_student_analysis__constructed.csv")
     assert table.source == "canvas"
     graded = grade_class(manifest, table)
     out = tmp_path / "GRADED.csv"

@@ -27,3 +27,29 @@ def test_report_shows_questions_mistakes_and_scores(tmp_path):
     assert "<svg" in html and "right: 1" in html and "wrong: 2" in html
     assert "chain rule forgotten" in html and "<td class=\"n\">2</td>" in html
     assert "33%" in html  # answers right
+
+
+def test_report_counts_students_rows_and_flags(runner, tmp_path):
+    """A trailing blank row is nobody; flagged counts rows; the absent are named as such;
+    number columns and their headers are both right-aligned."""
+    from calcdrill.cli import cli
+    from classfiles import write_manifest
+
+    (tmp_path / "subs.csv").write_text(
+        "student_id,code,answer\n"
+        "s1,AAAA-BBBB-CC11,2x e^(x^2)\n"
+        "s1,AAAA-BBBB-CC12,\"{-1, 0, 2}\"\n"
+        "s2,AAAA-BBBB-DD21,e^(x^2)\n"
+        "s9,AAAA-BBBB-CC11,2x\n"          # an unknown student: one flagged row
+        ",,\n,,\n", "utf-8")
+    result = runner.invoke(cli, ["grade", str(tmp_path / "subs.csv"), "--manifest",
+                                 str(write_manifest(tmp_path)), "--out",
+                                 str(tmp_path / "GRADED.csv"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "GRADED.report.html").read_text("utf-8")
+    assert ("3 students on the roster · 2 submitted · 1 absent · 3 answers counted from "
+            "4 rows (2 empty rows skipped)") in html
+    assert "<b>1</b>row flagged" in html
+    assert "<b>1</b>mean score (of 2)" in html  # (2 + 0) / 2 who submitted, not / 3
+    assert '<th class="n">Right</th>' in html and "<th>Right</th>" not in html
+    assert "<td>s9</td><td>unknown student</td>" in html

@@ -33,3 +33,26 @@ def test_errors(tmp_path, data, message):
     with pytest.raises(RosterError) as info:
         read_roster(write(tmp_path, data))
     assert str(info.value).endswith(message) or message in str(info.value)
+
+
+def test_first_and_last_name_columns_without_name(tmp_path):
+    """LMS-style rosters: the name is made from first and last; both are kept for exports."""
+    path = write(tmp_path, "student_id,First Name,Last Name,username\n7,Ana,García López,ag\n"
+                 .encode("utf-8"))
+    [student] = read_roster(path)
+    assert student.name == "Ana García López"
+    assert student.extra == {"First Name": "Ana", "Last Name": "García López", "username": "ag"}
+
+
+@pytest.mark.parametrize("data, message", [
+    (b'student_id,name\n1,"Ana\n2,Bo\n', "roster.csv:2: unclosed quote"),
+    ("student_id,name\n1,José\n".encode("cp1252") + "2,Zoë\n".encode("utf-8"), None),
+])
+def test_damaged_rosters(tmp_path, data, message):
+    """An unclosed quote is refused with its line; a line in cp1252 is read as such."""
+    if message:
+        with pytest.raises(RosterError) as info:
+            read_roster(write(tmp_path, data))
+        assert message in str(info.value)
+    else:
+        assert [s.name for s in read_roster(write(tmp_path, data))] == ["José", "Zoë"]
