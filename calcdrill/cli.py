@@ -10,6 +10,7 @@ import click
 
 from calcdrill.csvtable import format_score
 from calcdrill.errors import ClassFileError, RosterError
+from calcdrill.plaintext import plain_text
 from calcdrill.roster import Student, read_roster
 from generator.banks.catalogue import CATALOGUE
 from generator.banks.load import find_bank, shipped_banks
@@ -103,7 +104,7 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
     else:
         click.echo(f"{verdict.status} (score {format_score(verdict.score)})")
         if verdict.interpreted:
-            click.echo(f"read as: {verdict.interpreted}")
+            click.echo(f"read as: {plain_text(verdict.interpreted)}")
         click.echo(verdict.feedback)
     sys.exit(EXIT_CODES[verdict.status])
 

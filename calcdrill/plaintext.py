@@ -117,6 +117,8 @@ def _sequence(tokens: list[str], k: int, stop: str | None) -> tuple[str, int]:
             _, k = _group(tokens, k)
             body, k = _until_end(tokens, k)
             piece = body
+        elif tok in ("{", "}"):
+            continue  # a bare brace only groups (\cos{\left(x\right)})
         elif tok in ("\\{", "\\}", "\\|"):
             piece = tok[1]
         elif tok == "\\\\":
@@ -170,8 +172,12 @@ def _join(parts: list[tuple[str, str]]) -> str:
                 text = text.rstrip() + f" {p} "
         elif not text or text.endswith((" ", "(", "[", "{", "·")) or not space:
             text += piece
-        elif re.search(r"(?:^|[^\w])(?:" + "|".join(_FUNCTIONS) + r")[₀-₉]*$", text):
+        elif re.search(r"(?:^|[^A-Za-z])(?:" + "|".join(_FUNCTIONS) + r")[₀-₉]*$", text):
             text += " " + piece
+        elif p in _FUNCTIONS:
+            text += " " + piece  # 2 ln x, x sin x: a function reads as a word
+        elif p[:1] in ")]}":
+            text = text.rstrip() + piece
         elif re.search(r"[\d.]$", text) and re.match(r"[A-Za-zα-ω√∛(]", piece):
             text += piece
         else:

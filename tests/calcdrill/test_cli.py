@@ -32,7 +32,7 @@ class TestCheckCommand:
     def test_human_output(self, runner):
         result = runner.invoke(cli, ["check", "--expected", "ln(x^2)", "2 ln x"])
         assert result.output.splitlines() == [
-            "incorrect (score 0)", "read as: 2 \\ln x",
+            "incorrect (score 0)", "read as: 2 ln x",
             "Your answer is right only for x > 0; check the domain (for example ln(x^2) = "
             "2 ln x holds only for x > 0)."]
 
