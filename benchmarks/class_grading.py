@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.bank import shipped_banks  # noqa: E402
+from generator.banks.load import shipped_banks  # noqa: E402
 from generator.instance import make_instance  # noqa: E402
-from grader.batch import grade_class, load_manifest, read_submissions  # noqa: E402
+from calcdrill.grading import grade_class, load_manifest, read_submissions  # noqa: E402
 
 
 def pool_of_instances(size: int):

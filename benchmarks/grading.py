@@ -42,7 +42,7 @@ def _cases() -> list[dict]:
 def _run_check(case: dict):
     return check(case["expected"], case["answer"], kind=case["kind"],
                  variables=case.get("variables") or [], assume=case.get("assume") or {},
-                 tolerance=case.get("tolerance"))
+                 tolerance=case.get("tolerance"), shapes=case.get("shapes"))
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -20,12 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.bank import shipped_banks  # noqa: E402
-from generator.classroom import choose_families, generate_class, make_version  # noqa: E402
-from generator.render import (DocumentInfo, answer_key_html, key_section_html,  # noqa: E402
+from generator.banks.load import shipped_banks  # noqa: E402
+from calcdrill.generate import choose_families, generate_class, make_version  # noqa: E402
+from generator.documents.render import (DocumentInfo, answer_key_html, key_section_html,  # noqa: E402
                               solutions_html, worksheet_html, write_pdf)
-from generator.roster import Student  # noqa: E402
-from generator.typeset import plain_html  # noqa: E402
+from calcdrill.roster import Student  # noqa: E402
+from generator.documents.typeset import plain_html  # noqa: E402
 
 NAMES = ["María José García", "Mehmet Yılmaz", "Siobhán O'Brien", "Nguyễn Thị Lan",
          "Zhang Wei", "Ana Lúcia Souza", "Ólafur Jónsson", "Chloé Dubois", "Kwame Mensah",

@@ -1,1 +1,1 @@
-"""calcdrill's generator: problem banks -> instances -> worksheets, keys and exports."""
+"""calcdrill's generator: problem banks -> parameterised instances -> documents."""

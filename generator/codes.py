@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from grader.errors import CalcdrillError
 
 __all__ = ["CodeError", "CodeParts", "MAX_SEED", "bank_tag", "checksum", "decode_code",
-           "encode_code"]
+           "encode_code", "normalize_code"]
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ALIASES = {"O": "0", "I": "1", "L": "1", "U": "V"}
@@ -93,14 +93,27 @@ def encode_code(*, bank_id: str, family_id: str, family_index: int, version: int
     return f"{text[:4]}-{text[4:8]}-{text[8:]}"
 
 
+def normalize_code(text: str) -> str:
+    """A code as :func:`encode_code` prints it, from what a person typed.
+
+    Case, spaces and hyphens do not matter, and Crockford's confusions are forgiven:
+
+    >>> normalize_code("ex1g 8ooc-lsfc")
+    'EX1G-800C-1SFC'
+
+    Text that is not 12 characters long is returned cleaned but unsplit.
+    """
+    raw = "".join(_ALIASES.get(c, c) for c in "".join(text.split()).replace("-", "").upper())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
+
 def decode_code(code: str) -> CodeParts:
     """Split a code into its parts (the checksum is verified against a bank later).
 
     Raises:
         CodeError: when the code has the wrong length or a character outside the alphabet.
     """
-    text = "".join(code.split()).replace("-", "").upper()
-    text = "".join(_ALIASES.get(c, c) for c in text)
+    text = normalize_code(code).replace("-", "")
     if len(text) != 12:
         raise CodeError(f"a problem code has 12 characters, as in ABCD-EFGH-JKMN; "
                         f"{code!r} has {len(text)}")

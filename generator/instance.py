@@ -19,12 +19,12 @@ import jinja2
 import sympy
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.bank import Bank, Family
+from generator.banks.load import Bank, Family
 from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_code, verify_code
-from generator.derive import DeriveError, Scope, compute, constraint_holds, make_symbols, \
+from generator.banks.operations import DeriveError, Scope, compute, constraint_holds, make_symbols, \
     read_expression
 from generator.errors import BankError
-from generator.mathtext import answer_text, latex
+from generator.documents.mathtext import answer_text, latex
 from grader import Mistake, check
 
 __all__ = ["Instance", "distinct_count", "example_instance", "instance_from_code",
@@ -205,15 +205,23 @@ def _degenerate(value: Any) -> bool:
     return False
 
 
-def make_instance(bank: Bank, family: Family, seed: int) -> Instance:
+def make_instance(bank: Bank, family: Family, seed: int, *,
+                  version: int | None = None) -> Instance:
     """The instance of ``family`` for ``seed`` (0 is the pinned example).
+
+    Parameters:
+        version: the bank version whose random stream draws the parameters (and that the
+            code records); by default the bank's current one.  Remaking a problem printed
+            from an earlier version passes that version, so the same parameters come back
+            when the family still draws them the same way.
 
     Raises:
         BankError: when the family cannot produce a problem (bad expression, a
             constraint no draw meets, an undefined answer), with its file and line.
     """
     use_example = seed == 0 and family.example is not None
-    rng = random.Random(f"{bank.id}:{family.id}:{bank.version}:{seed}")
+    version = bank.version if version is None else version
+    rng = random.Random(f"{bank.id}:{family.id}:{version}:{seed}")
     on_params, on_values = _split_constraints(family)
     for _ in range(1 if use_example else MAX_ATTEMPTS):
         params = _example_params(family) if use_example else _draw(family, rng)
@@ -226,7 +234,7 @@ def make_instance(bank: Bank, family: Family, seed: int) -> Instance:
         value = _answer_value(family, scope)
         if _degenerate(value):
             continue
-        return _build(bank, family, seed, params, scope, value)
+        return _build(bank, family, seed, params, scope, value, version)
     if use_example:
         raise _bank_error(family, "example", "the example does not meet the family's "
                           "constraints, or its answer is undefined")
@@ -291,7 +299,7 @@ def _render(family: Family, key: str, source: str, context: dict[str, Any]) -> s
 
 
 def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope: Scope,
-           value: Any) -> Instance:
+           value: Any, version: int) -> Instance:
     context = {name: _Shown(v) for name, v in {**scope.values}.items()}
     prompt = _render(family, "prompt", family.prompt, context)
     solution = tuple(_render(family, f"solution.{k}", step, context)
@@ -319,9 +327,9 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
                for other in [answer] + [m.answer for m in mistakes]):
             mistakes.append(Mistake(wrong_text, feedback, spec.name))
     code = encode_code(bank_id=bank.id, family_id=family.id, family_index=family.index,
-                       version=bank.version, seed=seed)
+                       version=version, seed=seed)
     return Instance(
-        code=code, bank=bank.id, bank_title=bank.title, version=bank.version,
+        code=code, bank=bank.id, bank_title=bank.title, version=version,
         family=family.id, family_title=family.title, seed=seed, covers=family.covers,
         difficulty=family.difficulty, prompt=prompt, kind=family.answer_kind, answer=answer,
         answer_latex=latex(value), variables=tuple(variables), assume=dict(family.assume),

@@ -5,20 +5,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal, Mapping, Sequence
 
 from grader import feedback
 from grader.equivalence import Domain
-from grader.intervals import grade_interval
 from grader.errors import AmbiguousReading, ReadError
+from grader.intervals import grade_interval
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
+from grader.matexpr import grade_matrix_expression
 from grader.parse import parse
 from grader.tree import Node
 
 __all__ = ["KINDS", "Mistake", "Verdict", "check"]
 
-KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label", "interval")
+KINDS = ("expression", "vector", "matrix", "set", "point", "number", "label", "interval",
+         "matrix-expression")
 #: Wall-clock bound for grading one answer, in seconds.
 TIME_LIMIT = 2.0
 
@@ -84,6 +86,7 @@ def check(
     *,
     mistakes: Iterable[Mistake] = (),
     time_limit: float = TIME_LIMIT,
+    shapes: Mapping[str, object] | None = None,
 ) -> Verdict:
     """Grade ``answer`` against ``expected``.
 
@@ -97,6 +100,9 @@ def check(
         tolerance: None for exact; an absolute tolerance for numeric answers.
         mistakes: known wrong answers; one that matches supplies the feedback.
         time_limit: seconds after which the verdict is ``undecided``.
+        shapes: for ``matrix-expression``: the declared matrices and vectors, as in
+            ``{"X": "n×d", "w": "d"}`` (one size is a column vector; other names are
+            scalars).  ``assume`` may then say ``{"A": "symmetric"}``.
 
     Returns:
         A :class:`Verdict`.  Student input never raises.
@@ -122,6 +128,13 @@ def check(
     if isinstance(variables, str):
         variables = [v.strip() for v in variables.split(",") if v.strip()]
     variables = tuple(variables)
+    mistakes = tuple(mistakes)  # may be graded against more than one reading
+    if kind == "matrix-expression":
+        outcome = grade_matrix_expression(
+            expected, answer, shapes=shapes or {}, assume=assume, variables=variables,
+            mistakes=mistakes, deadline=time.monotonic() + time_limit)
+        return Verdict(outcome.status, outcome.score, outcome.feedback,  # type: ignore[arg-type]
+                       outcome.interpreted, outcome.mistake)
     domain = Domain.of(variables, assume)
     if kind == "label":
         graded = grade_label(expected, answer)

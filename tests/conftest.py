@@ -1,6 +1,7 @@
 """Shared fixtures, and Hypothesis settings."""
 
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,3 +24,24 @@ def caret(template: str) -> tuple[str, int]:
     """Split ``"x + !bad"`` into the text and the 0-based offset the ``!`` marks."""
     at = template.index("!")
     return template[:at] + template[at + 1:], at
+
+
+def _find_lms_samples() -> Path | None:
+    """``shared/lms-samples`` beside the repository (or beside the worktrees' folder)."""
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "lms-samples"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+#: The real LMS sample files (see their README.md), or None when not present.
+LMS_SAMPLES = _find_lms_samples()
+
+
+@pytest.fixture
+def lms_samples() -> Path:
+    """The folder of real LMS sample files; the test is skipped when it is absent."""
+    if LMS_SAMPLES is None:
+        pytest.skip("LMS samples (shared/lms-samples) not present")
+    return LMS_SAMPLES

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.bank import shipped_banks
+from generator.banks.load import shipped_banks
 from generator.codes import CodeError, decode_code, encode_code
 from generator.instance import instance_from_code, make_instance
 

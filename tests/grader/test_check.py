@@ -30,7 +30,7 @@ def test_corpus(case):
     """Every corpus case gets its verdict."""
     v = check(case["expected"], case["answer"], kind=case["kind"],
               variables=case.get("variables") or [], assume=case.get("assume") or {},
-              tolerance=case.get("tolerance"))
+              tolerance=case.get("tolerance"), shapes=case.get("shapes"))
     assert v.status == case["verdict"], v.feedback
     assert 0.0 <= v.score <= 1.0
     assert (v.score == 1.0) == (v.status == "correct")

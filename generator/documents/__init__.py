@@ -1,0 +1,1 @@
+"""Documents from instances: maths typesetting, HTML from the templates, PDF."""

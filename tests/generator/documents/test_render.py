@@ -1,0 +1,56 @@
+"""Documents as HTML: headers, codes, answer spaces shaped like the answer."""
+
+import pytest
+
+from generator.banks.load import shipped_banks
+from calcdrill.generate import make_version
+from generator.instance import make_instance
+from generator.documents.render import (DocumentInfo, Version, answer_space, key_section_html,
+                              solutions_html, worksheet_html)
+from calcdrill.roster import Student
+
+INFO = DocumentInfo("Week 3", "ML 101", "2026-11-21")
+
+
+def instance_of_kind(kind):
+    for bank in shipped_banks():
+        for family in bank.families:
+            if family.answer_kind == kind:
+                return make_instance(bank, family, 1)
+    pytest.skip(f"no shipped family with {kind} answers")
+
+
+def test_worksheet_header_and_problems():
+    bank = shipped_banks()[0]
+    version = make_version(Student("s1", "Siobhán O'Brien <b>"), [(bank, bank.families[0])] * 3,
+                           seed=5)
+    html = worksheet_html(version, INFO)
+    assert "Siobhán O&#39;Brien &lt;b&gt;" in html  # escaped, never markup
+    assert "ML 101" in html and "Week 3" in html and "2026-11-21" in html
+    assert html.count('class="problem"') == 3
+    for instance in version.instances:
+        assert instance.code in html
+    assert "<svg" in html
+
+
+@pytest.mark.parametrize("kind, marker", [("matrix", "<table class=\"grid\">"),
+                                          ("vector", "<table class=\"grid\">"),
+                                          ("expression", "class=\"box\""),
+                                          ("point", "point-space")])
+def test_answer_space_fits_the_kind(kind, marker):
+    instance = instance_of_kind(kind)
+    space = str(answer_space(instance))
+    assert marker in space
+    if kind == "matrix":
+        rows = instance.answer.count("], [") + 1
+        assert space.count("<tr>") == rows
+
+
+def test_key_and_solutions_show_answers_and_steps():
+    bank = shipped_banks()[0]
+    version = Version(Student("s9", "Mehmet Yılmaz"),
+                      (make_instance(bank, bank.families[0], 0),))
+    key = str(key_section_html(version))
+    assert "Mehmet Yılmaz" in key and version.instances[0].code in key
+    solutions = solutions_html([version], INFO)
+    assert solutions.count("<li>") == len(version.instances[0].solution)
