@@ -12,8 +12,8 @@ from grader.equivalence import Domain
 from grader.errors import ReadError
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
-from grader.parse import parse
-from grader.tree import Node
+from grader.parse import MAX_LENGTH, parse
+from grader.tree import Eq, Matrix, Node, SetOf, Tuple, Vector, misplaced
 
 __all__ = ["KINDS", "Mistake", "Verdict", "check"]
 
@@ -122,6 +122,10 @@ def check(
         variables = [v.strip() for v in variables.split(",") if v.strip()]
     variables = tuple(variables)
     domain = Domain.of(variables, assume)
+    if len(answer) > MAX_LENGTH:
+        # Every kind has the same bound, checked before any work that grows with the text.
+        return Verdict("invalid", 0.0, feedback.invalid(ReadError(
+            f"answer too long ({len(answer)} characters; at most {MAX_LENGTH})")), "")
     if kind == "label":
         graded = grade_label(expected, answer)
         mistake = ""
@@ -143,6 +147,12 @@ def check(
         answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
     except ReadError as err:
         return Verdict("invalid", 0.0, feedback.invalid(err), "")
+    structure = misplaced(answer_tree)
+    if structure is not None:
+        # (1, 2)^2 reads, but means nothing: refuse it where it is, as a reading error.
+        error = ReadError(f"{_what(structure)} cannot be part of a calculation; "
+                          "give single expressions", structure.span, answer)
+        return Verdict("invalid", 0.0, feedback.invalid(error), "")
     ctx = Context(domain, tolerance, deadline)
     grade = GRADERS[kind]
     graded = grade(expected_tree, answer_tree, ctx)
@@ -175,6 +185,19 @@ def _list_separators(text: str) -> str:
         depth -= ch in ")]}"
         out.append("," if ch in ";；" and depth <= 0 else ch)
     return "".join(out)
+
+
+def _what(node: Node) -> str:
+    """``a list``, ``a set``...: what a structure is called in a message."""
+    if isinstance(node, Matrix):
+        return "a matrix"
+    if isinstance(node, Vector):
+        return "a vector"
+    if isinstance(node, SetOf):
+        return "a set"
+    if isinstance(node, Eq):
+        return "an equation"
+    return "a list" if isinstance(node, Tuple) else "this"
 
 
 def _escape(text: str) -> str:
