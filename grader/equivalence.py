@@ -19,6 +19,7 @@ computed within the bounds (values beyond 10^9000, or a deadline), and is rare.
 
 from __future__ import annotations
 
+import math
 import time
 import zlib
 from dataclasses import dataclass
@@ -30,10 +31,12 @@ import mpmath
 import numpy as np
 
 from grader.functions import NON_ANALYTIC
-from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np_real
-from grader.tree import Node, has_calls
+from grader.numeric import (
+    MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np, evaluate_np_real,
+)
+from grader.tree import BinOp, Call, Node, has_calls, walk
 
-__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
+__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare", "surely_different"]
 
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
@@ -48,6 +51,16 @@ CONFIRM_POINTS = 2
 MAX_RECHECKS = 16
 #: Highest working precision for the confirmation, in bits (about 3000 digits).
 MAX_PRECISION_BITS = 10_000
+#: Arguments of kinked functions searched for breakpoints, per comparison.
+MAX_KINK_ARGUMENTS = 12
+#: Breakpoints kept per argument and variable (sin(x) inside |...| has infinitely many).
+MAX_ROOTS = 6
+#: Points beside breakpoints confirmed in high precision, per comparison.
+MAX_KINK_CHECKS = 16
+#: Where breakpoints are looked for: 4 values per decade from 10^-6 to 10^40.
+_AXIS = np.logspace(-6, 40, 185)
+# Functions with one breakpoint, where their argument is 0.
+_KINK_AT_ZERO = frozenset({"abs", "relu", "heaviside", "sign"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,16 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
             values = np.concatenate([values, _simple_points(index, what,
                                                             len(domain.variables))])
         points[name] = values
+    if wide:
+        # Far and near magnitudes, many orders apart: a kink placed at x = 2000 or 10^12
+        # (relu(x - 2000)) is on neither side of the usual points.
+        far = np.random.default_rng(zlib.crc32(repr((domain, "far")).encode()))
+        for name in domain.variables:
+            magnitude = np.concatenate([np.exp(far.uniform(np.log(1e3), np.log(1e16), 16)),
+                                        np.exp(far.uniform(np.log(1e-7), np.log(1e-2), 4))])
+            if domain.assumption(name) not in ("positive", "nonnegative"):
+                magnitude = magnitude * far.choice([-1.0, 1.0], len(magnitude))
+            points[name] = np.concatenate([points[name], magnitude])
     return points
 
 
@@ -189,6 +212,24 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         env_parts.append(points)
         if not kinked and real.sum() >= needed:
             break
+    kink_start = sum(len(p) for p in e_parts)
+    if kinked and domain.variables:
+        # Both sides of every breakpoint of |.|, relu, step, sign, max and min, wherever
+        # it is: relu(x - 2000) is zero at every random point, but not beyond 2000.
+        first = np.flatnonzero(usable_parts[0])
+        at = int(first[0]) if len(first) else 0
+        base = {k: float(v[at]) for k, v in env_parts[0].items()}
+        beside = _beside_breakpoints(_kink_arguments(expected, answer), domain, base)
+        if beside is not None:
+            env = {k: v.astype(complex) for k, v in beside.items()}
+            e_vals, e_left = evaluate_np_real(expected, env)
+            a_vals, a_left = evaluate_np_real(answer, env)
+            e_parts.append(e_vals)
+            a_parts.append(a_vals)
+            left_parts.append(a_left)
+            usable_parts.append(np.isfinite(e_vals) & ~e_left &
+                                (np.abs(e_vals.imag) <= 1e-9 * (1 + np.abs(e_vals.real))))
+            env_parts.append(beside)
     e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
     usable = np.concatenate(usable_parts)
     answer_left = np.concatenate(left_parts)
@@ -230,6 +271,26 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
             hint = _hint(e_vals, a_vals, usable, close, points, domain, answer_left)
             return Comparison("different", point(k), hint)
         confirmed += verdict is True
+    # Beside a breakpoint the difference may be far below float resolution (x^2 against
+    # x^2 + step(x - 10^30)): those points are confirmed in high precision, every one.
+    # Floats overflow long before mpmath does (10^x at x = 2600), so every such point is
+    # tried, usable in floats or not; one too hard to decide leaves the verdict open.
+    checked = set(suspects[:MAX_RECHECKS].tolist())
+    beside = [k for k in range(kink_start, len(e_vals)) if k not in checked][:MAX_KINK_CHECKS]
+    open_point = False
+    for k in beside:
+        try:
+            verdict = _mp_equal(expected, answer, point(k), deadline, real_mode)
+        except TimeUp:
+            if time.monotonic() > deadline:
+                raise
+            open_point = True  # more precision than allowed: look at the other points
+            continue
+        if verdict is False:
+            return Comparison("different", point(k), "")
+        confirmed += verdict is True
+    if open_point:
+        return Comparison("undecided", hint="unconfirmed")
     wanted = 1 if not domain.variables else 2 * CONFIRM_POINTS if kinked else CONFIRM_POINTS
     for k in index[close[index]][:wanted + 2]:
         if confirmed >= wanted:
@@ -283,7 +344,10 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
                 a2 = _evaluate(answer, key, 2 * precision, deadline)
                 if e2 is None or a2 is None:
                     return None if e2 is None else False
-                error = abs(e_value - e2[0]) + abs(a_value - a2[0])
+                # A cancelled sum can land on exactly 0 at one precision and not at the
+                # other: its error is at least a last bit of the largest term it summed.
+                error = abs(e_value - e2[0]) + abs(a_value - a2[0]) + \
+                    mpmath.ldexp(1, max(e_max, a_max) - precision)
                 tolerance = error * mpmath.ldexp(1, 24 - precision) + \
                     scale * mpmath.ldexp(1, 32 - 2 * precision)
                 if abs(e2[0] - a2[0]) > tolerance:
@@ -325,7 +389,7 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
     with mpmath.workprec(precision):
         tracker = MpTracker(deadline)
         try:
-            value = evaluate_mp(node, {k: mpmath.mpf(v) for k, v in point}, tracker)
+            value = evaluate_mp(node, {k: _to_mp(v) for k, v in point}, tracker)
             result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
                       tracker.cancelled, tracker.left_reals)
         except Undefined:
@@ -369,3 +433,166 @@ def _region(idx, close, points, domain: Domain) -> str:
             if side.any() and (~side).any() and agree[side].all() and not agree[~side].any():
                 return f"region:{name}{label}0"
     return ""
+
+
+@lru_cache(maxsize=8192)
+def _rational(value: float) -> tuple[int, int]:
+    """``value`` as a fraction whose denominator is a power of 3, within its last bit.
+
+    Every float is a dyadic rational, and so is 2^55 x for a float x near 1: then
+    sin(2^55 π x) is exactly 0 and ``x^2 + sin(2^55 π x)`` would pass for ``x^2``.  At a
+    point with denominator 3^k, 2^k' x is an integer for no k'.  The simple points
+    (halves and small integers) stay exact: they are there for their exact values.
+    """
+    if not math.isfinite(value) or value == 0 or (2 * value).is_integer() and abs(value) <= 64:
+        exact = Fraction(value) if math.isfinite(value) else Fraction(0)
+        return exact.numerator, exact.denominator
+    power = max(10, math.ceil((64 - math.log2(abs(value))) / math.log2(3)))
+    denominator = 3 ** power
+    return round(Fraction(value) * denominator), denominator
+
+
+def _to_mp(value: float):
+    """The point coordinate ``value`` at the current precision (see :func:`_rational`)."""
+    numerator, denominator = _rational(value)
+    return mpmath.mpf(numerator) / denominator
+
+
+def _kink_arguments(*trees: Node) -> list[Node]:
+    """What must change sign for a kinked function to change its formula.
+
+    ``|g|``, ``relu(g)``, ``step(g)`` and ``sign(g)`` break where g = 0; ``max(a, b)``
+    and ``min(a, b)`` where a - b = 0.
+    """
+    found: dict[Node, None] = {}
+    for tree in trees:
+        for node in walk(tree):
+            if isinstance(node, Call) and node.func in _KINK_AT_ZERO:
+                found.setdefault(node.args[0])
+            elif isinstance(node, Call) and node.func in ("max", "min"):
+                for k, left in enumerate(node.args):
+                    for right in node.args[k + 1:]:
+                        found.setdefault(BinOp("-", left, right))
+    return list(found)[:MAX_KINK_ARGUMENTS]
+
+
+def _beside_breakpoints(arguments: list[Node], domain: Domain, base: dict[str, float]
+                        ) -> dict[str, np.ndarray] | None:
+    """Points on both sides of each breakpoint, along each variable's axis through ``base``.
+
+    Breakpoints are found where an argument changes sign between neighbouring values of
+    a grid spanning 10^-6 to 10^40 (both signs where the assumption allows), then located
+    by bisection.  Points lie 30% and 0.1% of the breakpoint's size away on each side, the
+    far ones first: they are the ones checked in high precision when there are many.
+    """
+    far, near = [], []
+    for name in domain.variables:
+        what = domain.assumption(name)
+        if what == "positive":
+            axis = _AXIS
+        elif what == "nonnegative":
+            axis = np.concatenate([[0.0], _AXIS])
+        else:
+            axis = np.concatenate([-_AXIS[::-1], [0.0], _AXIS])
+        roots: set[float] = set()
+        for argument in arguments:
+            roots.update(_roots(argument, name, axis, base))
+        for root in sorted(roots):
+            scale = max(abs(root), 1e-3)
+            for offsets, out in (((0.3,), far), ((1e-3,), near)):
+                for value in (root - offsets[0] * scale, root + offsets[0] * scale):
+                    if what in ("positive", "nonnegative") and value <= 0 or \
+                            what == "nonzero" and value == 0:
+                        continue
+                    out.append((name, value))
+    chosen = far + near
+    if not chosen:
+        return None
+    points = {k: np.full(len(chosen), v) for k, v in base.items()}
+    for k, (name, value) in enumerate(chosen):
+        points[name][k] = value
+    return points
+
+
+def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]) -> list[float]:
+    """Where ``argument`` changes sign as ``name`` runs along ``axis`` (others at ``base``)."""
+    def signs(values: np.ndarray) -> np.ndarray:
+        env = {k: np.full(len(values), v, dtype=complex) for k, v in base.items()}
+        env[name] = values.astype(complex)
+        g = evaluate_np(argument, env)
+        real = np.isfinite(g) & (np.abs(g.imag) <= 1e-9 * (1 + np.abs(g.real)))
+        return np.where(real, np.sign(g.real), np.nan)
+
+    s = signs(axis)
+    with np.errstate(invalid="ignore"):
+        change = np.flatnonzero(s[:-1] * s[1:] < 0)
+    if len(change) > MAX_ROOTS:  # the nearest and the farthest
+        change = np.concatenate([change[:MAX_ROOTS // 2], change[-MAX_ROOTS // 2:]])
+    lo, hi, s_lo = axis[change], axis[change + 1], s[change]
+    for _ in range(30):  # grid steps are 78% apart: 30 halvings leave 10^-9 of the root
+        if not len(lo):
+            break
+        mid = (lo + hi) / 2
+        left = signs(mid) == s_lo
+        lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
+    zeros = axis[s == 0][:MAX_ROOTS]
+    return [float(r) for r in np.concatenate([zeros, (lo + hi) / 2])]
+
+
+_PROBES: dict[tuple[Node, Domain], object] = {}
+
+
+def _probe(node: Node, domain: Domain, deadline: float):
+    """``node``'s value at the domain's first sample point, to 2^-100 of itself, or None.
+
+    Evaluated at 128 and at 256 bits: when the two agree to 100 bits the first is that
+    accurate, however ill-conditioned the steps (tan(atan(10^30))); when they do not, or
+    some step was undefined, cancelled or left the reals, there is no probe value.
+    """
+    key = (node, domain)
+    if key in _PROBES:
+        return _PROBES[key]
+    point = tuple((k, float(v[0])) for k, v in _points(domain, False).items())
+    values = []
+    for precision in (128, 256):
+        try:
+            result = _evaluate(node, point, precision, deadline)
+        except TimeUp:
+            return None  # not cached: with more time it may have a value
+        if result is None or result[4] or result[5] or result[3]:
+            values = []
+            break
+        values.append(result[0])
+    value = None
+    if values and mpmath.isfinite(values[0]) and \
+            abs(values[0] - values[1]) <= abs(values[1]) * mpmath.ldexp(1, -100):
+        value = values[1]
+    if len(_PROBES) > 4096:
+        _PROBES.clear()
+    _PROBES[key] = value
+    return value
+
+
+def surely_different(expected: Node, answer: Node, domain: Domain, *,
+                     deadline: float | None = None) -> bool:
+    """True when one point, evaluated twice in high precision, already tells them apart.
+
+    A cheap first pass for comparing many pairs (the elements of two sets): False means
+    only "not known to differ", and :func:`compare` must decide.
+
+    >>> from grader.parse import parse
+    >>> d = Domain.of(["x"])
+    >>> surely_different(parse("2"), parse("sin(1)^2 + cos(1)^2 + 1"), d)
+    False
+    >>> surely_different(parse("2"), parse("3"), d)
+    True
+    """
+    deadline = time.monotonic() + 1.5 if deadline is None else deadline
+    e = _probe(expected, domain, deadline)
+    if e is None:
+        return False
+    a = _probe(answer, domain, deadline)
+    if a is None:
+        return False
+    with mpmath.workprec(256):
+        return bool(abs(e - a) > max(abs(e), abs(a)) * mpmath.ldexp(1, -64))
