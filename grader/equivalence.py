@@ -32,7 +32,7 @@ import numpy as np
 
 from grader.functions import NON_ANALYTIC
 from grader.numeric import (
-    MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np, evaluate_np_real,
+    MpTracker, OutOfRange, TimeUp, Undefined, evaluate_mp, evaluate_np, evaluate_np_real,
 )
 from grader.tree import BinOp, Call, Node, has_calls, walk
 
@@ -213,14 +213,16 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         if not kinked and real.sum() >= needed:
             break
     kink_start = sum(len(p) for p in e_parts)
+    strict = np.zeros(0, dtype=bool)
     if kinked and domain.variables:
         # Both sides of every breakpoint of |.|, relu, step, sign, max and min, wherever
         # it is: relu(x - 2000) is zero at every random point, but not beyond 2000.
         first = np.flatnonzero(usable_parts[0])
         at = int(first[0]) if len(first) else 0
         base = {k: float(v[at]) for k, v in env_parts[0].items()}
-        beside = _beside_breakpoints(_kink_arguments(expected, answer), domain, base)
-        if beside is not None:
+        found = _beside_breakpoints(_kink_arguments(expected, answer), domain, base)
+        if found is not None:
+            beside, strict = found
             env = {k: v.astype(complex) for k, v in beside.items()}
             e_vals, e_left = evaluate_np_real(expected, env)
             a_vals, a_left = evaluate_np_real(answer, env)
@@ -280,7 +282,8 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     open_point = False
     for k in beside:
         try:
-            verdict = _mp_equal(expected, answer, point(k), deadline, real_mode)
+            verdict = _mp_equal(expected, answer, point(k), deadline, real_mode,
+                                strict=bool(strict[k - kink_start]))
         except TimeUp:
             if time.monotonic() > deadline:
                 raise
@@ -306,11 +309,12 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
 
 
 def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: float,
-              real_mode: bool = True) -> bool | None:
+              real_mode: bool = True, strict: bool = False) -> bool | None:
     """Whether the two trees agree at ``point`` in high precision.
 
     None when the expected answer itself is undefined there (the point is unusable).
-    Raises TimeUp when the comparison would need more precision than allowed.
+    Raises TimeUp when the comparison would need more precision than allowed, and, when
+    ``strict``, when both values exist but are out of range (nothing is known there).
 
     The working precision must exceed what tiny terms demand (see
     :class:`~grader.numeric.MpTracker`) by a safe margin; most answers need no more than
@@ -320,10 +324,14 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
     precision, previous = 192, None
     while True:
         e = _evaluate_cached(expected, key, precision, deadline)
-        if e is None:
+        if e is None or e is OUT_OF_RANGE and not strict:
             return None
         a = _evaluate(answer, key, precision, deadline)
-        if a is None:
+        if e is OUT_OF_RANGE:
+            if a is OUT_OF_RANGE:
+                raise TimeUp()
+            return False  # a value beyond every bound is not one within them
+        if a is None or a is OUT_OF_RANGE:
             return False
         e_value, e_max, e_demand, e_cut, e_cancel, e_left = e
         a_value, a_max, a_demand, a_cut, a_cancel, a_left = a
@@ -342,8 +350,8 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
                 # again at twice the precision, before trusting either verdict.
                 e2 = _evaluate_cached(expected, key, 2 * precision, deadline)
                 a2 = _evaluate(answer, key, 2 * precision, deadline)
-                if e2 is None or a2 is None:
-                    return None if e2 is None else False
+                if not isinstance(e2, tuple) or not isinstance(a2, tuple):
+                    return None if not isinstance(e2, tuple) else False
                 # A cancelled sum can land on exactly 0 at one precision and not at the
                 # other: its error is at least a last bit of the largest term it summed.
                 error = abs(e_value - e2[0]) + abs(a_value - a2[0]) + \
@@ -367,7 +375,9 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
         precision = needed
 
 
-_MP_CACHE: dict[tuple, tuple | None] = {}
+_MP_CACHE: dict[tuple, tuple | str | None] = {}
+#: What :func:`_evaluate` returns for a value that exists but is out of range.
+OUT_OF_RANGE = "out of range"
 
 
 def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
@@ -392,6 +402,8 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
             value = evaluate_mp(node, {k: _to_mp(v) for k, v in point}, tracker)
             result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
                       tracker.cancelled, tracker.left_reals)
+        except OutOfRange:
+            result = OUT_OF_RANGE
         except Undefined:
             result = None
     return result
@@ -477,13 +489,18 @@ def _kink_arguments(*trees: Node) -> list[Node]:
 
 
 def _beside_breakpoints(arguments: list[Node], domain: Domain, base: dict[str, float]
-                        ) -> dict[str, np.ndarray] | None:
+                        ) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
     """Points on both sides of each breakpoint, along each variable's axis through ``base``.
 
     Breakpoints are found where an argument changes sign between neighbouring values of
     a grid spanning 10^-6 to 10^40 (both signs where the assumption allows), then located
-    by bisection.  Points lie 30% and 0.1% of the breakpoint's size away on each side, the
-    far ones first: they are the ones checked in high precision when there are many.
+    by bisection.  Points lie beyond the outermost breakpoints (by 30% of their size),
+    halfway between neighbouring ones, and 0.1% away on each side of each, in that order:
+    the first ones are checked in high precision when there are many.
+
+    Returns the points and, per point, whether it is *strict*: beside an isolated
+    breakpoint (relu(x - 2000)), where values too large to compute leave the comparison
+    open, rather than one of the many zeros of an oscillating argument (|sin x|).
     """
     far, near = [], []
     for name in domain.variables:
@@ -494,28 +511,40 @@ def _beside_breakpoints(arguments: list[Node], domain: Domain, base: dict[str, f
             axis = np.concatenate([[0.0], _AXIS])
         else:
             axis = np.concatenate([-_AXIS[::-1], [0.0], _AXIS])
-        roots: set[float] = set()
+        roots: dict[float, bool] = {}
         for argument in arguments:
-            roots.update(_roots(argument, name, axis, base))
-        for root in sorted(roots):
-            scale = max(abs(root), 1e-3)
-            for offsets, out in (((0.3,), far), ((1e-3,), near)):
-                for value in (root - offsets[0] * scale, root + offsets[0] * scale):
-                    if what in ("positive", "nonnegative") and value <= 0 or \
-                            what == "nonzero" and value == 0:
-                        continue
-                    out.append((name, value))
+            found, isolated = _roots(argument, name, axis, base)
+            for root in found:
+                roots[root] = roots.get(root, False) or isolated
+        ordered = sorted(roots)
+        # Beyond the outermost breakpoints, between each pair (step(x - 2000) against
+        # step(x - 2001) differ only there), then just beside each one.
+        wide = [(ordered[0] - 0.3 * max(abs(ordered[0]), 1e-3), roots[ordered[0]])] \
+            if ordered else []
+        wide += [((a + b) / 2, roots[a] and roots[b]) for a, b in zip(ordered, ordered[1:])]
+        wide += [(ordered[-1] + 0.3 * max(abs(ordered[-1]), 1e-3), roots[ordered[-1]])] \
+            if ordered else []
+        close = [(r + sign * 1e-3 * max(abs(r), 1e-3), roots[r])
+                 for r in ordered for sign in (-1, 1)]
+        for values, out in ((wide, far), (close, near)):
+            for value, strict in values:
+                if what in ("positive", "nonnegative") and value <= 0 or \
+                        what == "nonzero" and value == 0:
+                    continue
+                out.append((name, value, strict))
     chosen = far + near
     if not chosen:
         return None
     points = {k: np.full(len(chosen), v) for k, v in base.items()}
-    for k, (name, value) in enumerate(chosen):
+    for k, (name, value, _) in enumerate(chosen):
         points[name][k] = value
-    return points
+    return points, np.array([strict for _, _, strict in chosen])
 
 
-def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]) -> list[float]:
-    """Where ``argument`` changes sign as ``name`` runs along ``axis`` (others at ``base``)."""
+def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]
+           ) -> tuple[list[float], bool]:
+    """Where ``argument`` changes sign as ``name`` runs along ``axis`` (others at ``base``),
+    and whether those places are few (at most 2) rather than a sample of many."""
     def signs(values: np.ndarray) -> np.ndarray:
         env = {k: np.full(len(values), v, dtype=complex) for k, v in base.items()}
         env[name] = values.astype(complex)
@@ -526,8 +555,11 @@ def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]) 
     s = signs(axis)
     with np.errstate(invalid="ignore"):
         change = np.flatnonzero(s[:-1] * s[1:] < 0)
-    if len(change) > MAX_ROOTS:  # the nearest and the farthest
-        change = np.concatenate([change[:MAX_ROOTS // 2], change[-MAX_ROOTS // 2:]])
+    zeros = np.flatnonzero(s == 0)
+    isolated = len(change) + len(zeros) <= 2
+    if len(change) > MAX_ROOTS:  # the nearest to 0 and the farthest
+        by_size = change[np.argsort(np.abs(axis[change]), kind="stable")]
+        change = np.concatenate([by_size[:MAX_ROOTS // 2], by_size[-(MAX_ROOTS // 2):]])
     lo, hi, s_lo = axis[change], axis[change + 1], s[change]
     for _ in range(30):  # grid steps are 78% apart: 30 halvings leave 10^-9 of the root
         if not len(lo):
@@ -535,8 +567,8 @@ def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]) 
         mid = (lo + hi) / 2
         left = signs(mid) == s_lo
         lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
-    zeros = axis[s == 0][:MAX_ROOTS]
-    return [float(r) for r in np.concatenate([zeros, (lo + hi) / 2])]
+    found = np.concatenate([axis[zeros][:MAX_ROOTS], (lo + hi) / 2])
+    return [float(r) for r in found], isolated
 
 
 _PROBES: dict[tuple[Node, Domain], object] = {}
@@ -559,7 +591,7 @@ def _probe(node: Node, domain: Domain, deadline: float):
             result = _evaluate(node, point, precision, deadline)
         except TimeUp:
             return None  # not cached: with more time it may have a value
-        if result is None or result[4] or result[5] or result[3]:
+        if not isinstance(result, tuple) or result[4] or result[5] or result[3]:
             values = []
             break
         values.append(result[0])

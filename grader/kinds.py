@@ -45,6 +45,11 @@ class Graded:
     feedback: str
 
 
+def _single(node: Node) -> bool:
+    """One expression with one value: not a list, and no ± anywhere inside."""
+    return is_scalar(node) and not has_plus_minus(node)
+
+
 def _incorrect(message: str, score: float = 0.0) -> Graded:
     return Graded("incorrect", score, message)
 
@@ -158,7 +163,7 @@ def _grade_entries(expected: list[Node], answer: list[Node], names: list[str], c
     wrong: list[tuple[str, Comparison, Node, Node]] = []
     undecided = 0
     for name, e, a in zip(names, expected, answer):
-        if not is_scalar(a) or has_plus_minus(a):
+        if not _single(a):
             wrong.append((name, Comparison("different"), e, a))
             continue
         result = _grade_scalar(e, a, ctx)
@@ -277,7 +282,7 @@ _TRANSPOSED = ("Your matrix is the transpose of the correct one: rows and column
 
 
 def _all_equal(want, got, ctx: Context) -> bool:
-    return all(is_scalar(a) and _grade_scalar(e, a, ctx).status == "equal"
+    return all(_single(a) and _grade_scalar(e, a, ctx).status == "equal"
                for wr, gr in zip(want, got) for e, a in zip(wr, gr))
 
 
@@ -367,7 +372,7 @@ def _element_status(e: Node, a: Node, ctx: Context, points: bool) -> str:
         pairs = list(zip(ec, ac))
     else:
         pairs = [(e, a)]
-    if not all(is_scalar(y) for _, y in pairs):
+    if not all(_single(y) for _, y in pairs):
         return "different"
     if ctx.tolerance is None and any(
             surely_different(x, y, ctx.domain, deadline=ctx.deadline) for x, y in pairs):
