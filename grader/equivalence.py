@@ -217,10 +217,18 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     if kinked and domain.variables:
         # Both sides of every breakpoint of |.|, relu, step, sign, max and min, wherever
         # it is: relu(x - 2000) is zero at every random point, but not beyond 2000.
-        first = np.flatnonzero(usable_parts[0])
-        at = int(first[0]) if len(first) else 0
-        base = {k: float(v[at]) for k, v in env_parts[0].items()}
-        found = _beside_breakpoints(_kink_arguments(expected, answer), domain, base)
+        # The other variables are held at usable points with different signs: log(x y)
+        # has no value beyond x = 10^30 while y < 0.
+        bases, signs = [], set()
+        for at in np.flatnonzero(usable_parts[0]):
+            sign = tuple(bool(env_parts[0][k][at] > 0) for k in domain.variables)
+            if sign not in signs:
+                signs.add(sign)
+                bases.append({k: float(v[at]) for k, v in env_parts[0].items()})
+            if len(bases) == (3 if len(domain.variables) > 1 else 1):
+                break
+        bases = bases or [{k: float(v[0]) for k, v in env_parts[0].items()}]
+        found = _beside_breakpoints(_kink_arguments(expected, answer), domain, bases)
         if found is not None:
             beside, strict = found
             env = {k: v.astype(complex) for k, v in beside.items()}
@@ -488,9 +496,9 @@ def _kink_arguments(*trees: Node) -> list[Node]:
     return list(found)[:MAX_KINK_ARGUMENTS]
 
 
-def _beside_breakpoints(arguments: list[Node], domain: Domain, base: dict[str, float]
+def _beside_breakpoints(arguments: list[Node], domain: Domain, bases: list[dict[str, float]]
                         ) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
-    """Points on both sides of each breakpoint, along each variable's axis through ``base``.
+    """Points on both sides of each breakpoint, along each variable's axis through each base.
 
     Breakpoints are found where an argument changes sign between neighbouring values of
     a grid spanning 10^-6 to 10^40 (both signs where the assumption allows), then located
@@ -503,6 +511,20 @@ def _beside_breakpoints(arguments: list[Node], domain: Domain, base: dict[str, f
     open, rather than one of the many zeros of an oscillating argument (|sin x|).
     """
     far, near = [], []
+    for base_index, base in enumerate(bases):
+        _beside_one_base(arguments, domain, base, base_index, far, near)
+    chosen = far + near
+    if not chosen:
+        return None
+    points = {k: np.array([bases[b][k] for b, _, _, _ in chosen]) for k in domain.variables}
+    for k, (_, name, value, _) in enumerate(chosen):
+        points[name][k] = value
+    return points, np.array([strict for _, _, _, strict in chosen])
+
+
+def _beside_one_base(arguments: list[Node], domain: Domain, base: dict[str, float],
+                     base_index: int, far: list, near: list) -> None:
+    """Add (base, variable, value, strict) for the points of :func:`_beside_breakpoints`."""
     for name in domain.variables:
         what = domain.assumption(name)
         if what == "positive":
@@ -531,14 +553,7 @@ def _beside_breakpoints(arguments: list[Node], domain: Domain, base: dict[str, f
                 if what in ("positive", "nonnegative") and value <= 0 or \
                         what == "nonzero" and value == 0:
                     continue
-                out.append((name, value, strict))
-    chosen = far + near
-    if not chosen:
-        return None
-    points = {k: np.full(len(chosen), v) for k, v in base.items()}
-    for k, (name, value, _) in enumerate(chosen):
-        points[name][k] = value
-    return points, np.array([strict for _, _, strict in chosen])
+                out.append((base_index, name, value, strict))
 
 
 def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]
