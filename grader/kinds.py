@@ -372,7 +372,8 @@ def _element_status(e: Node, a: Node, ctx: Context, points: bool) -> str:
         pairs = list(zip(ec, ac))
     else:
         pairs = [(e, a)]
-    if not all(_single(y) for _, y in pairs):
+    # Both sides: a repeat is looked for among the student's own elements too.
+    if not all(_single(x) and _single(y) for x, y in pairs):
         return "different"
     if ctx.tolerance is None and any(
             surely_different(x, y, ctx.domain, deadline=ctx.deadline) for x, y in pairs):

@@ -293,6 +293,12 @@ class TestBounds:
                               "time allowed; it has been flagged for your instructor to "
                               "review.")
 
+    def test_digits_inside_a_name_have_the_number_bound(self):
+        """step999... (300 digits) is refused like any number longer than 40 digits."""
+        v = check("relu(x)", "step" + "9" * 300, variables="x")
+        assert v.feedback == ("Could not read your answer: number too long (300 characters; "
+                              "at most 40) (column 5).")
+
     def test_fifty_element_set_is_quick(self):
         """A set of 50 elements, each in another form, is graded well within the bound."""
         expected = "{" + ", ".join(str(k) for k in range(50)) + "}"
@@ -328,6 +334,7 @@ class TestStructureInsideACalculation:
     @pytest.mark.parametrize("kind, expected, answer", [
         ("matrix", "[[1, 2], [3, 4]]", "[1 ± 1, 2; 3, 4 ± 0]"),
         ("set", "{(0, 0), (1, 1)}", "{(1 ± 1, 0), (1, 1)}"),
+        ("set", "{(0, 0), (1, 1)}", "{(1 ± 1, 0), (1 ± 1, 0)}"),
         ("vector", "[1, 2]", "[sin(±1), 2]"),
     ])
     def test_plus_minus_inside_an_entry_is_wrong_not_a_crash(self, kind, expected, answer):
