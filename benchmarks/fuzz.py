@@ -555,8 +555,15 @@ def run(count: int, *, seed: int = 0, processes: int = 1, chunk: int = 200,
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=50) as pool:
             results = pool.imap_unordered(run_chunk, jobs)
             for done in range(len(jobs)):
-                # A chunk is at most `chunk` answers, each stopped by the in-worker watchdog.
-                outcomes, rss = results.next(timeout=chunk * WATCHDOG + 60)
+                # A chunk is at most `chunk` answers, each stopped by the in-worker watchdog;
+                # one stuck in C code past that is a hang too, and ends the run.
+                try:
+                    outcomes, rss = results.next(timeout=chunk * WATCHDOG + 60)
+                except multiprocessing.TimeoutError:
+                    report.hangs.append({"error": "a worker stopped answering",
+                                         "after": report.count})
+                    pool.terminate()
+                    break
                 for outcome in outcomes:
                     report.add(outcome, seed)
                 report.peak_rss_mb = max(report.peak_rss_mb, rss / 1024)
