@@ -274,13 +274,6 @@ def _split_top(text: str) -> list[str] | None:
     return [i.strip() for i in items]
 
 
-def _witness_value(name: str, problem: Problem, beyond: float, sign: int) -> float:
-    what = dict(problem.assume).get(name, "real")
-    if what in ("positive", "nonnegative"):
-        sign = 1
-    return sign * beyond
-
-
 def _perturbations(rng: random.Random, problem: Problem, scalar: str
                    ) -> list[tuple[str, str, dict[str, Fraction]]]:
     """(perturbed text, family, a point where the perturbation is not zero)."""

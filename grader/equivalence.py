@@ -212,34 +212,6 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         env_parts.append(points)
         if not kinked and real.sum() >= needed:
             break
-    kink_start = sum(len(p) for p in e_parts)
-    strict = np.zeros(0, dtype=bool)
-    if kinked and domain.variables:
-        # Both sides of every breakpoint of |.|, relu, step, sign, max and min, wherever
-        # it is: relu(x - 2000) is zero at every random point, but not beyond 2000.
-        # The other variables are held at usable points with different signs: log(x y)
-        # has no value beyond x = 10^30 while y < 0.
-        bases, signs = [], set()
-        for at in np.flatnonzero(usable_parts[0]):
-            sign = tuple(bool(env_parts[0][k][at] > 0) for k in domain.variables)
-            if sign not in signs:
-                signs.add(sign)
-                bases.append({k: float(v[at]) for k, v in env_parts[0].items()})
-            if len(bases) == (3 if len(domain.variables) > 1 else 1):
-                break
-        bases = bases or [{k: float(v[0]) for k, v in env_parts[0].items()}]
-        found = _beside_breakpoints(_kink_arguments(expected, answer), domain, bases)
-        if found is not None:
-            beside, strict = found
-            env = {k: v.astype(complex) for k, v in beside.items()}
-            e_vals, e_left = evaluate_np_real(expected, env)
-            a_vals, a_left = evaluate_np_real(answer, env)
-            e_parts.append(e_vals)
-            a_parts.append(a_vals)
-            left_parts.append(a_left)
-            usable_parts.append(np.isfinite(e_vals) & ~e_left &
-                                (np.abs(e_vals.imag) <= 1e-9 * (1 + np.abs(e_vals.real))))
-            env_parts.append(beside)
     e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
     usable = np.concatenate(usable_parts)
     answer_left = np.concatenate(left_parts)
@@ -281,30 +253,13 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
             hint = _hint(e_vals, a_vals, usable, close, points, domain, answer_left)
             return Comparison("different", point(k), hint)
         confirmed += verdict is True
-    # Beside a breakpoint the difference may be far below float resolution (x^2 against
-    # x^2 + step(x - 10^30)): those points are confirmed in high precision, every one.
-    # Floats overflow long before mpmath does (10^x at x = 2600), so every such point is
-    # tried, usable in floats or not.
-    checked = set(suspects[:MAX_RECHECKS].tolist())
-    beside = [k for k in range(kink_start, len(e_vals)) if k not in checked][:MAX_KINK_CHECKS]
-    open_point = False
-    for k in beside:
-        isolated = bool(strict[k - kink_start])
-        try:
-            verdict = _mp_equal(expected, answer, point(k), deadline, real_mode,
-                                strict=isolated)
-        except TimeUp:
-            if time.monotonic() > deadline:
-                raise
-            # Beyond reach here: look at the other points.  Only an isolated breakpoint
-            # keeps the verdict open; |sin x| has zeros at 10^20 that mean nothing.
-            open_point |= isolated
-            continue
-        if verdict is False:
-            return Comparison("different", point(k), "")
-        confirmed += verdict is True
-    if open_point:
-        return Comparison("undecided", hint="unconfirmed")
+    if kinked and domain.variables:
+        # Only now, as most wrong answers are found above: both sides of every breakpoint.
+        found, beside_confirmed = _check_breakpoints(expected, answer, domain, env_parts[0],
+                                                     usable_parts[0], deadline, real_mode)
+        if found is not None:
+            return found
+        confirmed += beside_confirmed
     wanted = 1 if not domain.variables else 2 * CONFIRM_POINTS if kinked else CONFIRM_POINTS
     for k in index[close[index]][:wanted + 2]:
         if confirmed >= wanted:
@@ -317,6 +272,60 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     if confirmed >= wanted:
         return Comparison("equal")
     return Comparison("undecided", hint="unconfirmed")
+
+
+def _check_breakpoints(expected: Node, answer: Node, domain: Domain,
+                       first: dict[str, np.ndarray], usable: np.ndarray, deadline: float,
+                       real_mode: bool) -> tuple[Comparison | None, int]:
+    """Compare beside every breakpoint of ``|.|``, relu, step, sign, max and min.
+
+    relu(x - 2000) is zero at every usual point, but not beyond 2000; and there the
+    difference may be far below float resolution (x^2 against x^2 + step(x - 10^30)), so
+    each point is confirmed in high precision, including where floats overflow (10^x at
+    x = 2600) and mpmath does not.  The other variables are held at usable points with
+    different signs: log(x y) has no value beyond x = 10^30 while y < 0.
+
+    Returns a verdict when one is reached ("different", or "undecided" when values beside
+    an isolated breakpoint are out of range), and the number of agreements seen.
+    """
+    bases, signs = [], set()
+    for at in np.flatnonzero(usable):
+        sign = tuple(bool(first[k][at] > 0) for k in domain.variables)
+        if sign not in signs:
+            signs.add(sign)
+            bases.append({k: float(v[at]) for k, v in first.items()})
+        if len(bases) == (3 if len(domain.variables) > 1 else 1):
+            break
+    bases = bases or [{k: float(v[0]) for k, v in first.items()}]
+    found = _beside_breakpoints(_kink_arguments(expected, answer), domain, bases)
+    if found is None:
+        return None, 0
+    points, strict = found
+    env = {k: v.astype(complex) for k, v in points.items()}
+    e_vals, _ = evaluate_np_real(expected, env)
+    a_vals, _ = evaluate_np_real(answer, env)
+    with np.errstate(all="ignore"):
+        close = np.abs(a_vals - e_vals) <= 1e-9 * np.maximum(np.abs(a_vals), np.abs(e_vals))
+    # Where floats already disagree first; then the rest, in the order found.
+    order = np.argsort(close, kind="stable")[:MAX_KINK_CHECKS]
+    confirmed, open_point = 0, False
+    for k in order:
+        at = {name: float(points[name][k]) for name in domain.variables}
+        try:
+            verdict = _mp_equal(expected, answer, at, deadline, real_mode, strict=bool(strict[k]))
+        except TimeUp:
+            if time.monotonic() > deadline:
+                raise
+            # Beyond reach here: look at the other points.  Only an isolated breakpoint
+            # keeps the verdict open; |sin x| has zeros at 10^20 that mean nothing.
+            open_point |= bool(strict[k])
+            continue
+        if verdict is False:
+            return Comparison("different", at, ""), confirmed
+        confirmed += verdict is True
+    if open_point:
+        return Comparison("undecided", hint="unconfirmed"), confirmed
+    return None, confirmed
 
 
 def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: float,
