@@ -14,8 +14,8 @@ from grader.intervals import grade_interval
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
 from grader.matexpr import grade_matrix_expression
-from grader.parse import parse
-from grader.tree import Node
+from grader.parse import MAX_LENGTH, parse
+from grader.tree import Eq, Matrix, Node, SetOf, Tuple, Vector, misplaced
 
 __all__ = ["KINDS", "Mistake", "Verdict", "check"]
 
@@ -136,6 +136,10 @@ def check(
         return Verdict(outcome.status, outcome.score, outcome.feedback,  # type: ignore[arg-type]
                        outcome.interpreted, outcome.mistake)
     domain = Domain.of(variables, assume)
+    if len(answer) > MAX_LENGTH:
+        # Every kind has the same bound, checked before any work that grows with the text.
+        return Verdict("invalid", 0.0, feedback.invalid(ReadError(
+            f"answer too long ({len(answer)} characters; at most {MAX_LENGTH})")), "")
     if kind == "label":
         graded = grade_label(expected, answer)
         mistake = ""
@@ -162,19 +166,26 @@ def check(
         answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
     except AmbiguousReading as err:
         # Grade every reading: if they agree, how the answer was meant does not matter.
-        verdicts = [_grade_tree(expected_tree, tree, ctx, kind, mistakes, variables)
+        verdicts = [_grade_tree(expected_tree, tree, ctx, kind, mistakes, variables, answer)
                     for _, tree in err.readings]
         if len({(v.status, v.score) for v in verdicts}) == 1:
             return verdicts[0]
         return Verdict("invalid", 0.0, feedback.invalid(err), "")
     except ReadError as err:
         return Verdict("invalid", 0.0, feedback.invalid(err, answer), "")
-    return _grade_tree(expected_tree, answer_tree, ctx, kind, mistakes, variables)
+    return _grade_tree(expected_tree, answer_tree, ctx, kind, mistakes, variables, answer)
 
 
 def _grade_tree(expected_tree: Node, answer_tree: Node, ctx: Context, kind: str,
-                mistakes: Iterable[Mistake], variables: tuple[str, ...]) -> Verdict:
+                mistakes: Iterable[Mistake], variables: tuple[str, ...],
+                answer: str = "") -> Verdict:
     """Grade one reading of the answer, with a known mistake's feedback where it matches."""
+    structure = misplaced(answer_tree)
+    if structure is not None:
+        # (1, 2)^2 reads, but means nothing: refuse it where it is, as a reading error.
+        error = ReadError(f"{_what(structure)} cannot be part of a calculation; "
+                          "give single expressions", structure.span, answer)
+        return Verdict("invalid", 0.0, feedback.invalid(error), "")
     graded = GRADERS[kind](expected_tree, answer_tree, ctx)
     mistake = ""
     if graded.status == "incorrect":
@@ -226,6 +237,19 @@ def _list_separators(text: str) -> str:
         depth -= ch in ")]}"
         out.append("," if ch in ";；" and depth <= 0 else ch)
     return "".join(out)
+
+
+def _what(node: Node) -> str:
+    """``a list``, ``a set``...: what a structure is called in a message."""
+    if isinstance(node, Matrix):
+        return "a matrix"
+    if isinstance(node, Vector):
+        return "a vector"
+    if isinstance(node, SetOf):
+        return "a set"
+    if isinstance(node, Eq):
+        return "an equation"
+    return "a list" if isinstance(node, Tuple) else "this"
 
 
 def _escape(text: str) -> str:

@@ -19,6 +19,7 @@ computed within the bounds (values beyond 10^9000, or a deadline), and is rare.
 
 from __future__ import annotations
 
+import math
 import time
 import zlib
 from dataclasses import dataclass
@@ -30,11 +31,13 @@ import mpmath
 import numpy as np
 
 from grader.functions import NON_ANALYTIC
-from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp, evaluate_np_real
+from grader.numeric import (
+    MpTracker, OutOfRange, TimeUp, Undefined, evaluate_mp, evaluate_np, evaluate_np_real,
+)
 from grader.powers import positive_bases
-from grader.tree import Node, has_calls
+from grader.tree import BinOp, Call, Node, has_calls, walk
 
-__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare"]
+__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare", "surely_different"]
 
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
@@ -50,6 +53,16 @@ CONFIRM_POINTS = 2
 MAX_RECHECKS = 16
 #: Highest working precision for the confirmation, in bits (about 3000 digits).
 MAX_PRECISION_BITS = 10_000
+#: Arguments of kinked functions searched for breakpoints, per comparison.
+MAX_KINK_ARGUMENTS = 12
+#: Breakpoints kept per argument and variable (sin(x) inside |...| has infinitely many).
+MAX_ROOTS = 6
+#: Points beside breakpoints confirmed in high precision, per comparison.
+MAX_KINK_CHECKS = 16
+#: Where breakpoints are looked for: 4 values per decade from 10^-6 to 10^40.
+_AXIS = np.logspace(-6, 40, 185)
+# Functions with one breakpoint, where their argument is 0.
+_KINK_AT_ZERO = frozenset({"abs", "relu", "heaviside", "sign"})
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,16 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
             values = np.concatenate([values, _simple_points(index, what,
                                                             len(domain.variables))])
         points[name] = values
+    if wide:
+        # Far and near magnitudes, many orders apart: a kink placed at x = 2000 or 10^12
+        # (relu(x - 2000)) is on neither side of the usual points.
+        far = np.random.default_rng(zlib.crc32(repr((domain, "far")).encode()))
+        for name in domain.variables:
+            magnitude = np.concatenate([np.exp(far.uniform(np.log(1e3), np.log(1e16), 16)),
+                                        np.exp(far.uniform(np.log(1e-7), np.log(1e-2), 4))])
+            if domain.assumption(name) not in ("positive", "nonnegative"):
+                magnitude = magnitude * far.choice([-1.0, 1.0], len(magnitude))
+            points[name] = np.concatenate([points[name], magnitude])
     return points
 
 
@@ -244,6 +267,13 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
             hint = _hint(e_vals, a_vals, usable, close, points, domain, answer_left)
             return Comparison("different", point(k), hint)
         confirmed += verdict is True
+    if kinked and domain.variables:
+        # Only now, as most wrong answers are found above: both sides of every breakpoint.
+        found, beside_confirmed = _check_breakpoints(expected, answer, domain, env_parts[0],
+                                                     usable_parts[0], deadline, real_mode)
+        if found is not None:
+            return found
+        confirmed += beside_confirmed
     wanted = 1 if not domain.variables else 2 * CONFIRM_POINTS if kinked else CONFIRM_POINTS
     for k in index[close[index]][:wanted + 2]:
         if confirmed >= wanted:
@@ -258,12 +288,67 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     return Comparison("undecided", hint="unconfirmed")
 
 
+def _check_breakpoints(expected: Node, answer: Node, domain: Domain,
+                       first: dict[str, np.ndarray], usable: np.ndarray, deadline: float,
+                       real_mode: bool) -> tuple[Comparison | None, int]:
+    """Compare beside every breakpoint of ``|.|``, relu, step, sign, max and min.
+
+    relu(x - 2000) is zero at every usual point, but not beyond 2000; and there the
+    difference may be far below float resolution (x^2 against x^2 + step(x - 10^30)), so
+    each point is confirmed in high precision, including where floats overflow (10^x at
+    x = 2600) and mpmath does not.  The other variables are held at usable points with
+    different signs: log(x y) has no value beyond x = 10^30 while y < 0.
+
+    Returns a verdict when one is reached ("different", or "undecided" when values beside
+    an isolated breakpoint are out of range), and the number of agreements seen.
+    """
+    bases, signs = [], set()
+    for at in np.flatnonzero(usable):
+        sign = tuple(bool(first[k][at] > 0) for k in domain.variables)
+        if sign not in signs:
+            signs.add(sign)
+            bases.append({k: float(v[at]) for k, v in first.items()})
+        if len(bases) == (3 if len(domain.variables) > 1 else 1):
+            break
+    bases = bases or [{k: float(v[0]) for k, v in first.items()}]
+    found = _beside_breakpoints(_kink_arguments(expected, answer), domain, bases)
+    if found is None:
+        return None, 0
+    points, strict = found
+    env = {k: v.astype(complex) for k, v in points.items()}
+    e_vals, _ = evaluate_np_real(expected, env)
+    a_vals, _ = evaluate_np_real(answer, env)
+    with np.errstate(all="ignore"):
+        close = np.abs(a_vals - e_vals) <= 1e-9 * np.maximum(np.abs(a_vals), np.abs(e_vals))
+    # Where floats already disagree first; then the rest, in the order found.
+    order = np.argsort(close, kind="stable")[:MAX_KINK_CHECKS]
+    confirmed, open_point = 0, False
+    for k in order:
+        at = {name: float(points[name][k]) for name in domain.variables}
+        try:
+            verdict = _mp_equal(expected, answer, at, deadline, real_mode, strict=bool(strict[k]))
+        except TimeUp:
+            if time.monotonic() > deadline:
+                raise
+            # Beyond reach here: look at the other points.  Only an isolated breakpoint
+            # keeps the verdict open; |sin x| has zeros at 10^20 that mean nothing.
+            open_point |= bool(strict[k])
+            continue
+        if verdict is False:
+            return Comparison("different", at, ""), confirmed
+        confirmed += verdict is True
+    if open_point:
+        return Comparison("undecided", hint="unconfirmed"), confirmed
+    return None, confirmed
+
+
 def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: float,
-              real_mode: bool = True) -> bool | None:
+              real_mode: bool = True, strict: bool = False) -> bool | None:
     """Whether the two trees agree at ``point`` in high precision.
 
     None when the expected answer itself is undefined there (the point is unusable).
-    Raises TimeUp when the comparison would need more precision than allowed.
+    Raises TimeUp when the comparison would need more precision than allowed, and, when
+    ``strict``, when both values exist but are out of range (nothing is known there).
 
     The working precision must exceed what tiny terms demand (see
     :class:`~grader.numeric.MpTracker`) by a safe margin; most answers need no more than
@@ -273,9 +358,15 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
     precision, previous = 192, None
     while True:
         e = _evaluate_cached(expected, key, precision, deadline)
-        if e is None:
+        if e is None or e is OUT_OF_RANGE and not strict:
             return None
         a = _evaluate(answer, key, precision, deadline)
+        if e is OUT_OF_RANGE:
+            if a is OUT_OF_RANGE:
+                raise TimeUp()
+            return False  # a value beyond every bound is not one within them
+        if a is OUT_OF_RANGE:
+            return False
         if a is None:
             # Undefined here: a difference only on a region, never at an isolated point
             # (2x²/x at 0, the jump of (2-x)/|2-x| at 2).
@@ -302,7 +393,12 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
                 a2 = _evaluate(answer, key, 2 * precision, deadline)
                 if e2 is None or a2 is None:
                     return None  # defined at one precision only: at a pole or branch point
-                error = abs(e_value - e2[0]) + abs(a_value - a2[0])
+                if not isinstance(e2, tuple) or not isinstance(a2, tuple):
+                    return None if not isinstance(e2, tuple) else False
+                # A cancelled sum can land on exactly 0 at one precision and not at the
+                # other: its error is at least a last bit of the largest term it summed.
+                error = abs(e_value - e2[0]) + abs(a_value - a2[0]) + \
+                    mpmath.ldexp(1, max(e_max, a_max) - precision)
                 tolerance = error * mpmath.ldexp(1, 24 - precision) + \
                     scale * mpmath.ldexp(1, 32 - 2 * precision)
                 if abs(e2[0] - a2[0]) > tolerance:
@@ -341,7 +437,7 @@ def _differs_again(expected: Node, answer: Node, key: tuple, precision: int,
         return None
     e4 = _evaluate_cached(expected, key, 4 * precision, deadline)
     a4 = _evaluate(answer, key, 4 * precision, deadline)
-    if e4 is None or a4 is None:
+    if not isinstance(e4, tuple) or not isinstance(a4, tuple):
         return None
     return False if _stable(high, e4[0] - a4[0]) else None
 
@@ -366,15 +462,17 @@ def _isolated(expected: Node, answer: Node, key: tuple, precision: int, deadline
         nearby = tuple((name, mpmath.mpf(value) * (1 + sign * mpmath.ldexp(k + 1, -24))
                         + sign * mpmath.ldexp(k + 1, -30))
                        for k, (name, value) in enumerate(key))
-        if _evaluate_cached(expected, nearby, precision, deadline) is None:
+        if not isinstance(_evaluate_cached(expected, nearby, precision, deadline), tuple):
             return False
         a = _evaluate(answer, nearby, precision, deadline)
-        if a is None or real_mode and a[5]:
+        if not isinstance(a, tuple) or real_mode and a[5]:
             return False
     return True
 
 
-_MP_CACHE: dict[tuple, tuple | None] = {}
+_MP_CACHE: dict[tuple, tuple | str | None] = {}
+#: What :func:`_evaluate` returns for a value that exists but is out of range.
+OUT_OF_RANGE = "out of range"
 
 
 def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
@@ -396,9 +494,11 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
     with mpmath.workprec(precision):
         tracker = MpTracker(deadline)
         try:
-            value = evaluate_mp(node, {k: mpmath.mpf(v) for k, v in point}, tracker)
+            value = evaluate_mp(node, {k: _to_mp(v) for k, v in point}, tracker)
             result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
                       tracker.cancelled, tracker.left_reals)
+        except OutOfRange:
+            result = OUT_OF_RANGE
         except Undefined:
             result = None
     return result
@@ -440,3 +540,199 @@ def _region(idx, close, points, domain: Domain) -> str:
             if side.any() and (~side).any() and agree[side].all() and not agree[~side].any():
                 return f"region:{name}{label}0"
     return ""
+
+
+@lru_cache(maxsize=8192)
+def _rational(value: float) -> tuple[int, int]:
+    """``value`` as a fraction whose denominator is a power of 3, within its last bit.
+
+    Every float is a dyadic rational, and so is 2^55 x for a float x near 1: then
+    sin(2^55 π x) is exactly 0 and ``x^2 + sin(2^55 π x)`` would pass for ``x^2``.  At a
+    point with denominator 3^k, 2^k' x is an integer for no k'.  The simple points
+    (halves and small integers) stay exact: they are there for their exact values.
+    """
+    if not math.isfinite(value) or value == 0 or (2 * value).is_integer() and abs(value) <= 64:
+        exact = Fraction(value) if math.isfinite(value) else Fraction(0)
+        return exact.numerator, exact.denominator
+    power = max(10, math.ceil((64 - math.log2(abs(value))) / math.log2(3)))
+    denominator = 3 ** power
+    return round(Fraction(value) * denominator), denominator
+
+
+def _to_mp(value):
+    """The point coordinate ``value`` at the current precision (see :func:`_rational`).
+
+    A coordinate that is already an mpf was placed on purpose (just beside a singular
+    point, :func:`_isolated`) and is kept as it is.
+    """
+    if isinstance(value, mpmath.mpf):
+        return +value
+    numerator, denominator = _rational(value)
+    return mpmath.mpf(numerator) / denominator
+
+
+def _kink_arguments(*trees: Node) -> list[Node]:
+    """What must change sign for a kinked function to change its formula.
+
+    ``|g|``, ``relu(g)``, ``step(g)`` and ``sign(g)`` break where g = 0; ``max(a, b)``
+    and ``min(a, b)`` where a - b = 0.
+    """
+    found: dict[Node, None] = {}
+    for tree in trees:
+        for node in walk(tree):
+            if isinstance(node, Call) and node.func in _KINK_AT_ZERO:
+                found.setdefault(node.args[0])
+            elif isinstance(node, Call) and node.func in ("max", "min"):
+                for k, left in enumerate(node.args):
+                    for right in node.args[k + 1:]:
+                        found.setdefault(BinOp("-", left, right))
+    return list(found)[:MAX_KINK_ARGUMENTS]
+
+
+def _beside_breakpoints(arguments: list[Node], domain: Domain, bases: list[dict[str, float]]
+                        ) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
+    """Points on both sides of each breakpoint, along each variable's axis through each base.
+
+    Breakpoints are found where an argument changes sign between neighbouring values of
+    a grid spanning 10^-6 to 10^40 (both signs where the assumption allows), then located
+    by bisection.  Points lie beyond the outermost breakpoints (by 30% of their size),
+    halfway between neighbouring ones, and 0.1% away on each side of each, in that order:
+    the first ones are checked in high precision when there are many.
+
+    Returns the points and, per point, whether it is *strict*: beside an isolated
+    breakpoint (relu(x - 2000)), where values too large to compute leave the comparison
+    open, rather than one of the many zeros of an oscillating argument (|sin x|).
+    """
+    far, near = [], []
+    for base_index, base in enumerate(bases):
+        _beside_one_base(arguments, domain, base, base_index, far, near)
+    chosen = far + near
+    if not chosen:
+        return None
+    points = {k: np.array([bases[b][k] for b, _, _, _ in chosen]) for k in domain.variables}
+    for k, (_, name, value, _) in enumerate(chosen):
+        points[name][k] = value
+    return points, np.array([strict for _, _, _, strict in chosen])
+
+
+def _beside_one_base(arguments: list[Node], domain: Domain, base: dict[str, float],
+                     base_index: int, far: list, near: list) -> None:
+    """Add (base, variable, value, strict) for the points of :func:`_beside_breakpoints`."""
+    for name in domain.variables:
+        what = domain.assumption(name)
+        if what == "positive":
+            axis = _AXIS
+        elif what == "nonnegative":
+            axis = np.concatenate([[0.0], _AXIS])
+        else:
+            axis = np.concatenate([-_AXIS[::-1], [0.0], _AXIS])
+        roots: dict[float, bool] = {}
+        for argument in arguments:
+            found, isolated = _roots(argument, name, axis, base)
+            for root in found:
+                roots[root] = roots.get(root, False) or isolated
+        ordered = sorted(roots)
+        # Beyond the outermost breakpoints, between each pair (step(x - 2000) against
+        # step(x - 2001) differ only there), then just beside each one.
+        wide = [(ordered[0] - 0.3 * max(abs(ordered[0]), 1e-3), roots[ordered[0]])] \
+            if ordered else []
+        wide += [((a + b) / 2, roots[a] and roots[b]) for a, b in zip(ordered, ordered[1:])]
+        wide += [(ordered[-1] + 0.3 * max(abs(ordered[-1]), 1e-3), roots[ordered[-1]])] \
+            if ordered else []
+        close = [(r + sign * 1e-3 * max(abs(r), 1e-3), roots[r])
+                 for r in ordered for sign in (-1, 1)]
+        for values, out in ((wide, far), (close, near)):
+            for value, strict in values:
+                if what in ("positive", "nonnegative") and value <= 0 or \
+                        what == "nonzero" and value == 0:
+                    continue
+                out.append((base_index, name, value, strict))
+
+
+def _roots(argument: Node, name: str, axis: np.ndarray, base: dict[str, float]
+           ) -> tuple[list[float], bool]:
+    """Where ``argument`` changes sign as ``name`` runs along ``axis`` (others at ``base``),
+    and whether those places are few (at most 2) rather than a sample of many."""
+    def signs(values: np.ndarray) -> np.ndarray:
+        env = {k: np.full(len(values), v, dtype=complex) for k, v in base.items()}
+        env[name] = values.astype(complex)
+        g = evaluate_np(argument, env)
+        real = np.isfinite(g) & (np.abs(g.imag) <= 1e-9 * (1 + np.abs(g.real)))
+        return np.where(real, np.sign(g.real), np.nan)
+
+    s = signs(axis)
+    with np.errstate(invalid="ignore"):
+        change = np.flatnonzero(s[:-1] * s[1:] < 0)
+    zeros = np.flatnonzero(s == 0)
+    isolated = len(change) + len(zeros) <= 2
+    if len(change) > MAX_ROOTS:  # the nearest to 0 and the farthest
+        by_size = change[np.argsort(np.abs(axis[change]), kind="stable")]
+        change = np.concatenate([by_size[:MAX_ROOTS // 2], by_size[-(MAX_ROOTS // 2):]])
+    lo, hi, s_lo = axis[change], axis[change + 1], s[change]
+    for _ in range(30):  # grid steps are 78% apart: 30 halvings leave 10^-9 of the root
+        if not len(lo):
+            break
+        mid = (lo + hi) / 2
+        left = signs(mid) == s_lo
+        lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
+    found = np.concatenate([axis[zeros][:MAX_ROOTS], (lo + hi) / 2])
+    return [float(r) for r in found], isolated
+
+
+_PROBES: dict[tuple[Node, Domain], object] = {}
+
+
+def _probe(node: Node, domain: Domain, deadline: float):
+    """``node``'s value at the domain's first sample point, to 2^-100 of itself, or None.
+
+    Evaluated at 128 and at 256 bits: when the two agree to 100 bits the first is that
+    accurate, however ill-conditioned the steps (tan(atan(10^30))); when they do not, or
+    some step was undefined, cancelled or left the reals, there is no probe value.
+    """
+    key = (node, domain)
+    if key in _PROBES:
+        return _PROBES[key]
+    point = tuple((k, float(v[0])) for k, v in _points(domain, False).items())
+    values = []
+    for precision in (128, 256):
+        try:
+            result = _evaluate(node, point, precision, deadline)
+        except TimeUp:
+            return None  # not cached: with more time it may have a value
+        if not isinstance(result, tuple) or result[4] or result[5] or result[3]:
+            values = []
+            break
+        values.append(result[0])
+    value = None
+    if values and mpmath.isfinite(values[0]) and \
+            abs(values[0] - values[1]) <= abs(values[1]) * mpmath.ldexp(1, -100):
+        value = values[1]
+    if len(_PROBES) > 4096:
+        _PROBES.clear()
+    _PROBES[key] = value
+    return value
+
+
+def surely_different(expected: Node, answer: Node, domain: Domain, *,
+                     deadline: float | None = None) -> bool:
+    """True when one point, evaluated twice in high precision, already tells them apart.
+
+    A cheap first pass for comparing many pairs (the elements of two sets): False means
+    only "not known to differ", and :func:`compare` must decide.
+
+    >>> from grader.parse import parse
+    >>> d = Domain.of(["x"])
+    >>> surely_different(parse("2"), parse("sin(1)^2 + cos(1)^2 + 1"), d)
+    False
+    >>> surely_different(parse("2"), parse("3"), d)
+    True
+    """
+    deadline = time.monotonic() + 1.5 if deadline is None else deadline
+    e = _probe(expected, domain, deadline)
+    if e is None:
+        return False
+    a = _probe(answer, domain, deadline)
+    if a is None:
+        return False
+    with mpmath.workprec(256):
+        return bool(abs(e - a) > max(abs(e), abs(a)) * mpmath.ldexp(1, -64))

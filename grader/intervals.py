@@ -286,7 +286,7 @@ class _Reader:
         with mpmath.workprec(PRECISION):
             try:
                 value = evaluate_mp(node, {}, MpTracker(self.deadline))
-            except (Undefined, TimeUp):
+            except Undefined:
                 raise ReadError("this end has no value (or is too large)",
                                 Span(start, end)) from None
             if isinstance(value, mpmath.mpc):
@@ -437,10 +437,15 @@ def grade_interval(expected: str, answer: str, variables: tuple[str, ...] = (), 
     except ReadError as err:
         raise ReadError(f"the expected answer {expected!r} cannot be read: {err.message}",
                         err.span, expected) from None
+    except TimeUp:
+        return Graded("undecided", 0.0, feedback.UNDECIDED)
     try:
         got = read_intervals(answer, variables, deadline=deadline)
     except ReadError as err:
         return Graded("invalid", 0.0, feedback.invalid(err))
+    except TimeUp:
+        # Out of time is not unreadable: a person decides.
+        return Graded("undecided", 0.0, feedback.UNDECIDED)
     shown = intervals_latex(got)
     name = variables[0] if variables else "x"
     if len(want) == len(got) and all(_same_end(a.lo, b.lo) and _same_end(a.hi, b.hi)

@@ -14,7 +14,7 @@ from typing import Callable
 import mpmath
 
 from grader import feedback, labels
-from grader.equivalence import Comparison, Domain, compare
+from grader.equivalence import Comparison, Domain, compare, surely_different
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
 from grader.tree import (
     Eq, Matrix, Neg, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, expand_plus_minus, free_names,
@@ -43,6 +43,11 @@ class Graded:
     status: str
     score: float
     feedback: str
+
+
+def _single(node: Node) -> bool:
+    """One expression with one value: not a list, and no ± anywhere inside."""
+    return is_scalar(node) and not has_plus_minus(node)
 
 
 def _incorrect(message: str, score: float = 0.0) -> Graded:
@@ -158,7 +163,7 @@ def _grade_entries(expected: list[Node], answer: list[Node], names: list[str], c
     wrong: list[tuple[str, Comparison, Node, Node]] = []
     undecided = 0
     for name, e, a in zip(names, expected, answer):
-        if not is_scalar(a) or has_plus_minus(a):
+        if not _single(a):
             wrong.append((name, Comparison("different"), e, a))
             continue
         result = _grade_scalar(e, a, ctx)
@@ -277,7 +282,7 @@ _TRANSPOSED = ("Your matrix is the transpose of the correct one: rows and column
 
 
 def _all_equal(want, got, ctx: Context) -> bool:
-    return all(is_scalar(a) and _grade_scalar(e, a, ctx).status == "equal"
+    return all(_single(a) and _grade_scalar(e, a, ctx).status == "equal"
                for wr, gr in zip(want, got) for e, a in zip(wr, gr))
 
 
@@ -343,7 +348,11 @@ def _named_point(node: Tuple, variables: tuple[str, ...]) -> Tuple | None:
 
 
 def grade_set(expected: Node, answer: Node, ctx: Context) -> Graded:
-    """A set: order and repeats do not matter; elements may be numbers or points."""
+    """A set: order and repeats do not matter; elements may be numbers or points.
+
+    An element whose comparisons could not all be decided (time ran out) makes the
+    verdict ``undecided``: it is neither known to be in the set nor known to be extra.
+    """
     names = ctx.domain.variables
     points = any(isinstance(i, (Tuple, Vector)) for i in _elements(expected, True, names)) \
         and not is_scalar(expected)
@@ -353,18 +362,25 @@ def grade_set(expected: Node, answer: Node, ctx: Context) -> Graded:
         return _incorrect(f"Your set lists {len(got)} elements; at most "
                           f"{MAX_SET_ELEMENTS} are read.")
     matched: set[int] = set()
-    extra = []
-    for a in got:
-        hit = next((k for k, e in enumerate(want) if _element_equal(e, a, ctx, points)), None)
-        if hit is None:
-            if not any(_element_equal(b, a, ctx, points) for b in got[:got.index(a)]):
-                extra.append(a)
-        else:
+    extra, unsure = [], 0
+    for position, a in enumerate(got):
+        hit, doubt = _find(want, a, ctx, points)
+        if hit is not None:
             matched.add(hit)
+            continue
+        repeat, repeat_doubt = _find(got[:position], a, ctx, points)
+        if repeat is not None:
+            continue  # listed twice, in two forms: counted once
+        if doubt or repeat_doubt:
+            unsure += 1
+        else:
+            extra.append(a)
     missing = len(want) - len(matched)
+    score = max(0.0, (len(matched) - len(extra)) / len(want)) if want else 0.0
+    if unsure and not extra and missing <= unsure:
+        return Graded("undecided", score, feedback.UNDECIDED)
     if not missing and not extra:
         return Graded("correct", 1.0, feedback.CORRECT)
-    score = max(0.0, (len(matched) - len(extra)) / len(want)) if want else 0.0
     parts = []
     if missing:
         parts.append(f"{missing} element{'s are' if missing > 1 else ' is'} missing")
@@ -373,14 +389,37 @@ def grade_set(expected: Node, answer: Node, ctx: Context) -> Graded:
     return _incorrect(("; ".join(parts) + ".").capitalize(), score)
 
 
-def _element_equal(e: Node, a: Node, ctx: Context, points: bool) -> bool:
+def _find(candidates: list[Node], a: Node, ctx: Context, points: bool
+          ) -> tuple[int | None, bool]:
+    """The index of the first candidate equal to ``a``, and whether any was undecided."""
+    doubt = False
+    for k, e in enumerate(candidates):
+        status = _element_status(e, a, ctx, points)
+        if status == "equal":
+            return k, doubt
+        doubt |= status == "undecided"
+    return None, doubt
+
+
+def _element_status(e: Node, a: Node, ctx: Context, points: bool) -> str:
+    """``equal``, ``different`` or ``undecided`` for two elements of a set."""
     if points:
         ec, ac = _components(e), _components(a)
         if ec is None or ac is None or len(ec) != len(ac):
-            return False
-        return all(is_scalar(y) and _grade_scalar(x, y, ctx).status == "equal"
-                   for x, y in zip(ec, ac))
-    return is_scalar(a) and _grade_scalar(e, a, ctx).status == "equal"
+            return "different"
+        pairs = list(zip(ec, ac))
+    else:
+        pairs = [(e, a)]
+    # Both sides: a repeat is looked for among the student's own elements too.
+    if not all(_single(x) and _single(y) for x, y in pairs):
+        return "different"
+    if ctx.tolerance is None and any(
+            surely_different(x, y, ctx.domain, deadline=ctx.deadline) for x, y in pairs):
+        return "different"  # one evaluation tells them apart: no full comparison needed
+    statuses = [_grade_scalar(x, y, ctx).status for x, y in pairs]
+    if "different" in statuses:
+        return "different"
+    return "undecided" if "undecided" in statuses else "equal"
 
 
 # -- labels -----------------------------------------------------------------------------

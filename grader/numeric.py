@@ -26,7 +26,7 @@ import numpy as np
 from grader.functions import FUNCTIONS, NotReal
 from grader.tree import BinOp, Call, Const, Neg, Node, Num, Var
 
-__all__ = ["MpTracker", "Undefined", "evaluate_mp", "evaluate_np", "evaluate_np_real"]
+__all__ = ["MpTracker", "OutOfRange", "Undefined", "evaluate_mp", "evaluate_np", "evaluate_np_real"]
 
 #: Largest binary exponent an intermediate value may have (about 10^9864).  Beyond it a
 #: value counts as undefined (overflow), which keeps every operation's cost bounded.
@@ -49,6 +49,10 @@ _CANCELLING = {"sin", "cos", "tan", "cot", "ln", "log2", "log10", "acos"}
 
 class Undefined(ArithmeticError):
     """The tree has no (finite, computable) value at this point."""
+
+
+class OutOfRange(Undefined):
+    """The value exists but is too large (or too small) to compute within bounds."""
 
 
 class TimeUp(Exception):
@@ -185,7 +189,7 @@ class MpTracker:
                 self.left_reals = True
             mag = mpmath.mag(value)
             if mag > MAX_MAGNITUDE_BITS or mag < -MAX_MAGNITUDE_BITS:
-                raise Undefined("a value out of range")
+                raise OutOfRange("a value out of range")
             if mag > self.max_mag:
                 self.max_mag = mag
             # A result at rounding-noise level below its inputs is a cancelled zero, not
@@ -213,8 +217,9 @@ def evaluate_mp(node: Node, env: dict[str, mpmath.mpf], tracker: MpTracker):
     """Value of ``node`` at one point, at the current mpmath precision.
 
     Raises:
-        Undefined: division by zero, a complex value where a real one is required,
-            or a value too large to compute within bounds.
+        Undefined: division by zero, a complex value where a real one is required.
+        OutOfRange: (an Undefined) a value too large or too small to compute within
+            bounds, which exists all the same.
         TimeUp: the tracker's deadline passed.
     """
     try:
@@ -257,7 +262,7 @@ def _mp(node: Node, env, tracker: MpTracker):
             # f(ε) = f(0) + O(ε) (or O(ε²) for even functions): a sum in disguise.
             tracker.add_gap(1, args[0] ** 2 if func in _EVEN else args[0])
         if func in _GROWING and abs(mpmath.re(args[0])) > MAX_MAGNITUDE_BITS // 2:
-            raise Undefined(f"{func} of a number too large")
+            raise OutOfRange(f"{func} of a number too large")
         if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
             raise Undefined(f"{func} of a number too large")
         if func == "sigmoid":
@@ -297,7 +302,7 @@ def _mp_power(node: BinOp, env, tracker: MpTracker):
     if isinstance(node.left, Const) and node.left.name == "e":
         exponent = _mp(node.right, env, tracker)
         if abs(mpmath.re(exponent)) > MAX_MAGNITUDE_BITS // 2:
-            raise Undefined("a power too large")
+            raise OutOfRange("a power too large")
         return mpmath.exp(exponent)
     if isinstance(node.right, Num) and node.right.value.denominator == 1:
         # x^3: an integer power by repeated multiplication, bounded before it is computed.
@@ -317,7 +322,7 @@ def _mp_power(node: BinOp, env, tracker: MpTracker):
     # |base^exponent| is about 2^(exponent * log2|base|): refuse before computing it.
     log2_base = abs(mpmath.mag(base)) + 1
     if abs(exponent) * log2_base > MAX_MAGNITUDE_BITS:
-        raise Undefined("a power too large")
+        raise OutOfRange("a power too large")
     if isinstance(node.right, Num) and node.right.value.denominator == 1:
         return base ** int(node.right.value)
     return mpmath.power(base, exponent)

@@ -43,7 +43,7 @@ import mpmath
 from grader import functions
 from grader.errors import AmbiguousReading, Choice, ReadError, Span
 from grader.numeric import MpTracker, TimeUp, Undefined, evaluate_mp
-from grader.tokens import Token, tokenize
+from grader.tokens import MAX_NUMBER_LENGTH, Token, tokenize
 from grader.tree import (
     BinOp, Call, Const, Eq, Matrix, Neg, Node, Num, PlusMinus, SetOf, Tuple, Var, Vector, depth,
     free_names, is_scalar,
@@ -281,6 +281,9 @@ def _resolve_names(tokens: list[Token], variables: tuple[str, ...],
                         f'"{whole}" is not a variable of this problem; '
                         f"write {out[-1].text}*{word[pos:end]} or {out[-1].text}^{word[pos:end]}",
                         Span(out[-1].span.start, start + end))
+                if end - pos > MAX_NUMBER_LENGTH:  # step999...: digits inside a name
+                    raise ReadError(f"number too long ({end - pos} characters; at most "
+                                    f"{MAX_NUMBER_LENGTH})", Span(at, start + end))
                 out.append(Token("num", word[pos:end], Span(at, start + end)))
                 pos = end
                 continue

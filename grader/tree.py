@@ -17,7 +17,7 @@ from grader.errors import Span
 __all__ = [
     "BinOp", "Call", "Const", "Eq", "Matrix", "Neg", "Node", "Num", "PlusMinus",
     "SetOf", "Tuple", "Var", "Vector", "children", "depth", "expand_plus_minus", "free_names",
-    "has_calls", "has_plus_minus", "is_scalar", "size", "walk",
+    "has_calls", "has_plus_minus", "is_scalar", "misplaced", "size", "walk",
 ]
 
 _NOWHERE = Span(0, 0)
@@ -233,3 +233,35 @@ def expand_plus_minus(node: Node, limit: int = 8) -> list[Node]:
 def has_plus_minus(node: Node) -> bool:
     """True when ``±`` occurs somewhere in ``node``."""
     return any(isinstance(n, PlusMinus) for n in walk(node))
+
+
+def misplaced(node: Node) -> Node | None:
+    """The first list, vector, matrix, set or equation used as an operand, or None.
+
+    ``(1, 2)^2``, ``sin([1, 2])`` and ``{1, 2} + 1`` read, but have no value: a
+    calculation takes single expressions.  (``2[1, 2]`` is not one of them: the parser
+    has already multiplied every entry by 2.)
+
+    >>> from grader.parse import parse
+    >>> misplaced(parse("(1, 2)^2"))
+    Tuple(items=(Num(value=Fraction(1, 1), text='1'), Num(value=Fraction(2, 1), text='2')))
+    >>> misplaced(parse("[x^2, 1]", variables=["x"])) is None
+    True
+    """
+    # A ± in front of a whole point is a pair of points (±(1, 2)), not a calculation: it
+    # is allowed where a point may stand, as the answer or an element of a list or set.
+    stack: list[tuple[Node, bool]] = [(node, True)]
+    while stack:
+        current, may_hold_point = stack.pop()
+        inside = children(current)
+        if isinstance(current, PlusMinus) and may_hold_point and \
+                all(isinstance(child, (Tuple, Vector)) for child in inside):
+            stack.extend((child, False) for child in reversed(inside))
+            continue
+        if isinstance(current, (Neg, BinOp, Call, PlusMinus)):
+            for child in inside:
+                if not is_scalar(child) and not isinstance(child, PlusMinus):
+                    return child
+        holds_points = isinstance(current, (SetOf, Tuple, Vector))
+        stack.extend((child, holds_points) for child in reversed(inside))
+    return None

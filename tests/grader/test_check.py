@@ -1,5 +1,6 @@
 """The public API: check() on every kind, the public corpus, feedback and mistakes."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import yaml
 
 import grader
 from grader import Mistake, check
+from tests.conftest import caret
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "corpus.yaml").read_text("utf-8"))
 
@@ -258,3 +260,95 @@ class TestHowStudentsReallyType:
         v = check("x", "x ± 1", variables="x")
         assert v.feedback == ("Your answer has a ± in it, which stands for two answers; "
                               "give a single one.")
+
+
+EXPECTED_BY_KIND = {
+    "expression": "2*x", "vector": "[x, 1]", "matrix": "[[x, 1], [0, x]]", "set": "{-1, 1}",
+    "point": "(1, 2)", "number": "3", "label": "local minimum", "interval": "(0, 1]",
+    "matrix-expression": "A x",
+}
+#: Shapes for the kinds that need them.
+SHAPES_BY_KIND = {"matrix-expression": {"A": "n×n", "x": "n"}}
+
+
+class TestBounds:
+    @pytest.mark.parametrize("kind", grader.KINDS)
+    @pytest.mark.parametrize("length", [2001, 1_000_000])
+    def test_every_kind_has_the_length_bound(self, kind, length):
+        """Any kind refuses an answer over 2000 characters at once, saying so."""
+        start = time.monotonic()
+        v = check(EXPECTED_BY_KIND[kind], "m" * length, kind=kind, variables="x",
+                  shapes=SHAPES_BY_KIND.get(kind))
+        assert time.monotonic() - start < 0.5
+        assert (v.status, v.score, v.interpreted) == ("invalid", 0.0, "")
+        assert v.feedback == (f"Could not read your answer: answer too long ({length} "
+                              "characters; at most 2000).")
+
+    @pytest.mark.parametrize("kind", [k for k in grader.KINDS if k != "label"])
+    def test_deadline_makes_every_kind_undecided(self, kind):
+        """With no time left, a right answer in another form is undecided, not wrong."""
+        answers = {"expression": "x + x", "vector": "[2x - x, 2 - 1]",
+                   "matrix": "[[2x - x, 2 - 1], [1 - 1, 2x - x]]", "set": "{1 - 2, 2 - 1}",
+                   "point": "(2 - 1, 1 + 1)", "number": "1 + 2", "interval": "0 < x <= 2 - 1",
+                   "matrix-expression": "(2A - A) x"}
+        v = check(EXPECTED_BY_KIND[kind], answers[kind], kind=kind, variables="x",
+                  time_limit=0.0, shapes=SHAPES_BY_KIND.get(kind))
+        assert v.status == "undecided"
+        assert v.feedback == ("Your answer could not be checked automatically within the "
+                              "time allowed; it has been flagged for your instructor to "
+                              "review.")
+
+    def test_digits_inside_a_name_have_the_number_bound(self):
+        """step999... (300 digits) is refused like any number longer than 40 digits."""
+        v = check("relu(x)", "step" + "9" * 300, variables="x")
+        assert v.feedback == ("Could not read your answer: number too long (300 characters; "
+                              "at most 40) (column 5).")
+
+    def test_fifty_element_set_is_quick(self):
+        """A set of 50 elements, each in another form, is graded well within the bound."""
+        expected = "{" + ", ".join(str(k) for k in range(50)) + "}"
+        answer = "{" + ", ".join(f"sin({k})^2 + cos({k})^2 + {k} - 1" for k in range(50)) + "}"
+        start = time.monotonic()
+        assert check(expected, answer, kind="set").status == "correct"
+        assert time.monotonic() - start < 1.0
+
+
+class TestStructureInsideACalculation:
+    @pytest.mark.parametrize("template, what", [
+        ("!(1, 2)^2", "a list"),
+        ("sin(![1, 2])", "a vector"),
+        ("!{1, 2} + 1", "a set"),
+        ("2 + ![[1, 0], [0, 1]]", "a matrix"),
+        ("(x !=1)^2", "an equation"),
+        ("±!(1, 2) + 3", "a list"),
+        ("abs(!(1, 2))", "a list"),
+    ])
+    def test_refused_where_typed(self, template, what):
+        """(1, 2)^2 reads, but has no value: invalid, pointing at the list."""
+        answer, at = caret(template)
+        for kind in ("expression", "number", "set", "vector"):
+            v = check(EXPECTED_BY_KIND[kind], answer, kind=kind, variables="x")
+            assert v.status == "invalid", kind
+            assert v.feedback == (f"Could not read your answer: {what} cannot be part of a "
+                                  f"calculation; give single expressions (column {at + 1}).")
+
+    def test_plus_minus_in_front_of_a_point_is_two_points(self):
+        """±(1, 2) is a pair of points where points are expected, not a calculation."""
+        assert check("{(1, 2), (-1, -2)}", "±(1, 2)", kind="set").status == "correct"
+        v = check("2*x", "±(1, 2)", variables="x")
+        assert (v.status, v.feedback) == ("incorrect", "Your answer has a ± in it, which "
+                                          "stands for two answers; give a single one.")
+
+    def test_scaled_vector_is_still_read(self):
+        """2[1, 2] is a vector with every entry doubled, not a vector inside a product."""
+        assert check("[2, 4]", "2[1, 2]", kind="vector").status == "correct"
+
+    @pytest.mark.parametrize("kind, expected, answer", [
+        ("matrix", "[[1, 2], [3, 4]]", "[1 ± 1, 2; 3, 4 ± 0]"),
+        ("set", "{(0, 0), (1, 1)}", "{(1 ± 1, 0), (1, 1)}"),
+        ("set", "{(0, 0), (1, 1)}", "{(1 ± 1, 0), (1 ± 1, 0)}"),
+        ("vector", "[1, 2]", "[sin(±1), 2]"),
+    ])
+    def test_plus_minus_inside_an_entry_is_wrong_not_a_crash(self, kind, expected, answer):
+        """A ± inside an entry or a coordinate stands for two answers: incorrect."""
+        assert check(expected, answer, kind=kind).status == "incorrect"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from grader.equivalence import Domain, compare
+from grader.equivalence import Domain, compare, surely_different
 from grader.parse import parse
 
 
@@ -144,3 +144,57 @@ def test_variable_exponent_needs_a_positive_base(expected, answer):
     sampler draws such bases from (0, ∞), as for x^x (issue 12)."""
     tree = lambda t: parse(t, variables="abcx")  # noqa: E731
     assert compare(tree(expected), tree(answer), Domain.of("abcx")).status == "equal"
+
+
+CRAFTED = [
+    ("x^2", "x^2 + relu(x - 2000)"),
+    ("x^2", "x^2 + relu(-x - 10^12)"),
+    ("x^2", "x^2 + step(x - 5000)"),
+    ("x^2", "x^2 + step(x - 10^30)"),
+    ("x^2", "x^2 + |x - 2000| - (x - 2000)"),
+    ("x^2", "x^2 + max(x, 12345) - 12345"),
+    ("x^2", "x^2 + min(x - 10^6, 0)"),
+    ("x^2", "x^2 + sign(x - 1001) + 1"),
+    ("x^2", "x^2 + sin(2^55 π x)"),
+    ("x^2", "x^2 + sin(2^60 π x)"),
+    ("x^2", "x^2 + 10^-20"),
+    ("step(x - 2000)", "step(x - 2001)"),
+    ("x*y", "x*y + relu(x + y - 10^6)"),
+    ("10^x*ln(10)", "10^x*ln(10) + relu(x - 2000)"),
+]
+
+
+@pytest.mark.parametrize("expected, answer", CRAFTED)
+def test_crafted_differences_are_found(expected, answer):
+    """Kinks far away, between breakpoints, and periods that vanish at every float."""
+    variables = ("x", "y") if "y" in expected else ("x",)
+    assert verdict(expected, answer, variables).status == "different"
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("relu(x - 2000)", "max(x - 2000, 0)"),
+    ("abs(x - 10^12)", "sqrt((x - 10^12)^2)"),
+    ("step(x - 2000)", "(sign(x - 2000) + 1)/2"),
+    ("max(x, y)", "(x + y + |x - y|)/2"),
+    ("e^x*|sin(x)|", "|e^x sin x|"),
+    ("0", "sin(x)^2 + cos(x)^2 - 1"),
+])
+def test_kinked_forms_still_equal(expected, answer):
+    """Sampling beside breakpoints does not make right answers wrong."""
+    variables = ("x", "y") if "y" in expected else ("x",)
+    assert verdict(expected, answer, variables).status == "equal"
+
+
+def test_kink_where_values_overflow_is_undecided():
+    """Beyond 2000, e^(x^2) cannot be computed: the extra relu can be neither seen nor ruled out."""
+    assert verdict("exp(x^2)", "exp(x^2) + relu(x - 2000)").status == "undecided"
+
+
+@pytest.mark.parametrize("expected, answer, different", [
+    ("2", "3", True), ("2", "sin(1)^2 + cos(1)^2 + 1", False), ("x", "x + 10^-40", False),
+    ("tan(atan(10^30))", "10^30 + 1", False),
+])
+def test_surely_different_is_only_sure(expected, answer, different):
+    """The cheap probe says "different" only when one point proves it."""
+    assert surely_different(parse(expected, variables="x"), parse(answer, variables="x"),
+                            Domain.of("x")) is different
