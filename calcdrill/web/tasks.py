@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator.banks.load import Bank, find_bank, shipped_banks
-from generator.codes import CodeError, normalize_code
+from generator.codes import CodeError
 from generator.documents.typeset import math_html, typeset
 from generator.instance import Instance, instance_from_code
 from grader import ReadError, Verdict, check, parse, to_latex
@@ -45,7 +45,7 @@ def load_banks(bank_paths: tuple[str, ...]) -> None:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _instance(code: str) -> Instance | str:
-    """The instance of a normalised code, or the message saying why there is none.
+    """The instance of a code, or the message saying why there is none.
 
     Messages are cached too: a mistyped code asked for again costs nothing.
     """
@@ -60,7 +60,8 @@ def _lookup(code: str) -> Instance | str:
         return "type the problem code printed beside the problem, as in ABCD-EFGH-JKMN"
     if len(code) > 64:
         return "a problem code has 12 characters, as in ABCD-EFGH-JKMN"
-    return _instance(normalize_code(code))
+    # The code as typed (stripped): mistyped-code messages quote it as the CLI does.
+    return _instance(code.strip())
 
 
 def problem_view(code: str, *, html: bool = True) -> dict[str, Any]:
@@ -199,7 +200,7 @@ def _read(answer: str, variables: tuple[str, ...], kind: str) -> dict[str, Any]:
         tree = parse(text, variables=variables, allow_complex=kind == "number")
     except ReadError as err:
         return {"ok": True, "state": "unreadable", "interpreted": "", "variables": [],
-                "reason": err.reason, "column": err.column}
+                "reason": err.message, "column": err.column}
     return {"ok": True, "state": "read", "interpreted": to_latex(tree),
             "variables": sorted(free_names(tree)), "reason": "", "column": None}
 
