@@ -2,17 +2,21 @@
 // A preview or verdict that arrives for text no longer in the box is dropped, never shown.
 (function () {
   "use strict";
-  var sent = {};      // sequence number -> answer text it was sent for
-  var seq = 0;
+  // Previews and checks are numbered apart: "p3", "c2" -> the answer text sent with it.
+  var sent = {};
+  var counts = { p: 0, c: 0 };
 
   function box() { return document.getElementById("answer"); }
 
   document.addEventListener("htmx:configRequest", function (event) {
     var path = event.detail.path || "";
-    if (path.indexOf("/fragment/preview") === 0 || path.indexOf("/fragment/check") === 0) {
-      seq += 1;
-      event.detail.parameters.seq = String(seq);
-      sent[seq] = box() ? box().value : "";
+    var kind = path.indexOf("/fragment/preview") === 0 ? "p" :
+               path.indexOf("/fragment/check") === 0 ? "c" : null;
+    if (kind) {
+      counts[kind] += 1;
+      var s = kind + counts[kind];
+      event.detail.parameters.seq = s;
+      sent[s] = box() ? box().value : "";
     }
   });
 
@@ -21,8 +25,8 @@
     var s = xhr.getResponseHeader("X-Preview-Seq") || xhr.getResponseHeader("X-Check-Seq");
     if (s === null || s === "") { return; }
     var stale = box() && sent[s] !== box().value;
-    if (xhr.getResponseHeader("X-Preview-Seq") !== null) {
-      stale = stale || Number(s) !== seq;   // an older preview overtaken by a newer one
+    if (s.charAt(0) === "p") {
+      stale = stale || s !== "p" + counts.p;   // an older preview overtaken by a newer one
     }
     delete sent[s];
     if (stale) { event.detail.shouldSwap = false; }

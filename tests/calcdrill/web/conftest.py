@@ -86,3 +86,9 @@ def instances() -> dict[str, Instance]:
                 if family.answer_kind != "expression" or instance.mistakes:
                     found[family.answer_kind] = instance
     return found
+
+
+@pytest.fixture(scope="session")
+def running_server():
+    """A factory: ``with running_server(config) as server:`` serves on ``server.url``."""
+    return RunningServer
