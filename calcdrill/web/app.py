@@ -25,6 +25,7 @@ from calcdrill.web.limits import BodyLimit, RateLimit
 from calcdrill.web.pool import GraderBusy, GradingPool
 from calcdrill.web.service import Service
 from calcdrill.web.store import AttemptStore
+from generator.banks.load import find_bank
 
 __all__ = ["create_app", "open_service", "serve"]
 
@@ -39,6 +40,10 @@ def open_service(config: WebConfig) -> Service:
         BankError, LookupError: for a ``--bank`` file that cannot be used.
         StoreError: for a database that cannot be opened.
     """
+    # Read the instructor's banks here first: a bad file is reported once, as a message,
+    # not as a traceback from every worker that tries to read it.
+    for path in config.bank_paths:
+        find_bank(path)
     store = AttemptStore(config.database)
     pool = GradingPool(config.workers, config.bank_paths)
     try:

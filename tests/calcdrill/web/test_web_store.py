@@ -131,3 +131,23 @@ class TestRateLimit:
                                                    "try again in ")
         assert int(refused.headers["retry-after"]) >= 1
         assert page.status_code == 200
+
+
+class TestOwnBank:
+    def test_codes_from_an_instructors_bank(self, tmp_path) -> None:
+        """`serve --bank my.yaml`: codes printed from that bank are checkable."""
+        from generator.banks.load import load_bank
+        from generator.instance import make_instance
+        from generator.resources import resource_dir
+
+        text = (resource_dir("problem_banks") / "multivariable.yaml").read_text("utf-8")
+        mine = tmp_path / "my-course.yaml"
+        mine.write_text(text.replace("bank: multivariable", "bank: my-course", 1), "utf-8")
+        bank = load_bank(mine)
+        instance = make_instance(bank, bank.families[0], 11)
+        config = WebConfig(database=f"sqlite:///{tmp_path / 'b.sqlite3'}", workers=1,
+                           rate_limit=0, bank_paths=(str(mine),))
+        with TestClient(create_app(config)) as client:
+            body = client.post("/api/check", json={"code": instance.code,
+                                                   "answer": instance.answer}).json()
+        assert (body["status"], body["family"]) == ("correct", instance.family)
