@@ -7,6 +7,7 @@ browser download is never used).  Without a browser these tests skip, saying why
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zlib
 from pathlib import Path
@@ -125,6 +126,31 @@ class TestStudentInBrowser:
         assert _png_is_not_blank(png)
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            (Path(SHOTS) / "serve-phone-correct.png").write_bytes(png)
+        context.close()
+
+    def test_matrix_entries_on_a_phone(self, browser, server, instances) -> None:
+        """A matrix with one wrong entry: the entry is marked, the page fits 360 px."""
+        instance = instances["matrix"]
+        texts = re.findall(r"\[([^\[\]]*)\]", instance.answer)
+        first = texts[0].split(",")
+        first[-1] = f"{first[-1]} + 1"
+        wrong = "[[" + ",".join(first) + "], " + ", ".join(f"[{t}]" for t in texts[1:]) + "]"
+        context, page = _phone(browser)
+        page.goto(server.url + "/")
+        page.get_by_label("Problem code").fill(instance.code)
+        page.wait_for_selector("#problem .prompt svg.math", timeout=20_000)
+        answer = page.get_by_label("Your answer")
+        answer.fill(wrong)
+        page.wait_for_selector("#preview:not(.stale):has-text('Read as')", timeout=20_000)
+        answer.press("Enter")
+        page.wait_for_selector("#result .verdict.incorrect", timeout=20_000)
+        assert page.locator("#result td.wrong").count() == 1
+        assert "wrong" in page.inner_text("#result td.wrong")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+        png = page.screenshot(full_page=True)
+        assert _png_is_not_blank(png)
+        if SHOTS:
             (Path(SHOTS) / "serve-phone.png").write_bytes(png)
         context.close()
 
