@@ -194,8 +194,10 @@ def main() -> None:
         asyncio.run(load(port, mix, 4, 3.0, 0.0))
         time.sleep(1.0)  # let the writer thread commit the warm-up's attempts
         count_before = _count(database)
+        cpu_before = _cpu_seconds(server.pid)
         latencies, statuses, elapsed = asyncio.run(
             load(port, mix, args.clients, args.seconds, args.hostile_share, args.rate))
+        cpu_after = _cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -210,12 +212,39 @@ def main() -> None:
         print(f"  {group:16}: {len(values):6} requests, p50 {percentile(values, 0.5) * 1000:6.1f} "
               f"ms, p99 {percentile(values, 0.99) * 1000:6.1f} ms")
     print(f"  HTTP statuses   : {dict(sorted(statuses.items()))}")
+    if cpu_before and cpu_after:
+        main_ms = (cpu_after[0] - cpu_before[0]) * 1000 / total
+        workers_ms = (cpu_after[1] - cpu_before[1]) * 1000 / total
+        cores = os.cpu_count() or 1
+        print(f"  server CPU      : {main_ms + workers_ms:.2f} ms per check (web process "
+              f"{main_ms:.2f}, grading workers {workers_ms:.2f}): {cores} idle cores would "
+              f"serve about {cores * 1000 / (main_ms + workers_ms):.0f} checks per second")
     recorded = _count(database) - count_before
     print(f"  recorded        : {recorded} attempts in the database "
           f"(answered 200: {statuses.get(200, 0)})")
     rate = in_process(mix, min(args.seconds, 5.0))
     print(f"  in-process      : {rate:.0f} checks per second (same pairs, one process, no HTTP)")
     print(f"  ratio           : {total / elapsed / rate:.2f} (served / in-process)")
+
+
+def _cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """CPU seconds used so far by the server process and by its worker processes (Linux).
+
+    On a machine shared with other work, throughput says little about calcdrill alone;
+    CPU time per check does.
+    """
+    def used(p: int) -> float:
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    try:
+        children = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += [int(c) for c in (task / "children").read_text().split()]
+        return used(pid), sum(used(c) for c in children)
+    except (OSError, ValueError):
+        return None
 
 
 def _count(database: Path) -> int:
