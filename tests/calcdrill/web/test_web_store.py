@@ -151,3 +151,28 @@ class TestOwnBank:
             body = client.post("/api/check", json={"code": instance.code,
                                                    "answer": instance.answer}).json()
         assert (body["status"], body["family"]) == ("correct", instance.family)
+
+
+class TestWorkerDeath:
+    def test_a_dead_worker_is_replaced(self, tmp_path, instances) -> None:
+        """A grading process that dies costs one 503 with a message, then checks go on."""
+        import os
+        import signal
+
+        config = WebConfig(database=f"sqlite:///{tmp_path / 'd.sqlite3'}", workers=1,
+                           rate_limit=0, ask_student_id=True)
+        instance = instances["expression"]
+        body = {"code": instance.code, "answer": instance.answer}
+        with TestClient(create_app(config)) as client:
+            assert '<label for="student_id">Your student ID</label>' in client.get("/").text
+            pool = client.app.state.service.pool
+            for pid in list(pool._executor._processes):
+                os.kill(pid, signal.SIGKILL)
+            statuses = []
+            for _ in range(3):
+                response = client.post("/api/check", json=body)
+                statuses.append(response.status_code)
+                if response.status_code == 503:
+                    assert response.json() == {"detail": "the grader restarted; try again"}
+            assert statuses[-1] == 200
+            assert set(statuses) <= {200, 503}
