@@ -12,6 +12,8 @@ cd "$(dirname "$0")"
 # such as 张伟, and poppler's pdftoppm and pdftotext, which the tests use to look at PDFs.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-stix fonts-wqy-microhei
           poppler-utils)
+# The web app's browser tests drive Debian's Chromium (Playwright never downloads one here).
+if [ "${1:-}" = "--test" ]; then packages+=(chromium); fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -28,7 +30,8 @@ if [ ${#missing[@]} -gt 0 ]; then
            DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends \
              "${missing[@]}" >/dev/null 2>&1; }; then
       echo "setup: note: could not install ${missing[*]}; calcdrill still works, but PDFs may"
-      echo "       use a fallback font, render more slowly, and PDF tests that need pdftoppm skip."
+      echo "       use a fallback font, render more slowly, PDF tests that need pdftoppm skip,"
+      echo "       and browser tests of the web app skip without chromium."
     fi
   else
     echo "setup: note: ${missing[*]} would make PDFs better and faster (and let the PDF tests"

@@ -309,6 +309,42 @@ def export_command(graded: str, lms: str, out: str, assignment: str, column_id: 
     click.echo(f"{lms} gradebook file: {path}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for the whole network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--bank", "bank_paths", multiple=True, metavar="PATH",
+              help="A bank file whose codes can be checked, besides the shipped banks.")
+@click.option("--database", default=None, metavar="URL",
+              help="SQLAlchemy URL for the attempts [default: sqlite:///calcdrill-attempts.sqlite3].")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Grading processes.")
+@click.option("--rate-limit", default=300, show_default=True, type=click.IntRange(0, 10**6),
+              metavar="PER_MINUTE", help="Checks per minute per client address; 0: no limit.")
+@click.option("--solutions-after", default=None, type=click.IntRange(1, 1000), metavar="N",
+              help="Show the worked solution after N tries [default: only once correct].")
+@click.option("--ask-student-id", is_flag=True, help="Ask for a student ID and store it.")
+@click.option("--instructor-token", envvar="CALCDRILL_INSTRUCTOR_TOKEN", default=None,
+              metavar="T", help="Token for /instructor (or CALCDRILL_INSTRUCTOR_TOKEN); "
+              "without one /instructor is off.")
+def serve_command(host: str, port: int, bank_paths: tuple[str, ...], database: str | None,
+                  workers: int, rate_limit: int, solutions_after: int | None,
+                  ask_student_id: bool, instructor_token: str | None) -> None:
+    """Start the self-check web app: students type a problem code and their answer."""
+    from calcdrill.web import DEFAULT_DATABASE, WebConfig, serve
+    from calcdrill.web.store import StoreError
+
+    config = WebConfig(bank_paths=bank_paths, database=database or DEFAULT_DATABASE,
+                       workers=workers, rate_limit=rate_limit,
+                       solutions_after=solutions_after, ask_student_id=ask_student_id,
+                       instructor_token=instructor_token or None)
+    try:
+        serve(config, host=host, port=port,
+              ready=lambda url: click.echo(f"calcdrill self-check at {url}  (Ctrl+C stops)"))
+    except (BankError, StoreError, LookupError) as err:
+        raise click.ClickException(str(err)) from None
+
+
 @cli.command("demo")
 @click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Where to write the sample class.")
