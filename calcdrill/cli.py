@@ -68,7 +68,7 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
 
     \b
     Examples:
-      calcdrill check TF00-8000-00M5 '2x e^(x^2)'
+      calcdrill check TF00-8000-00R7 '2x e^(x^2)'
       calcdrill check --expected '2*x*exp(x^2)' '2x e^(x^2)'
       calcdrill check --expected 'x^x*(ln(x)+1)' 'x^x(ln x + 1)' --assume x=positive
       calcdrill check --expected '[[2,0],[2*x*sqrt(y), x^2/(2*sqrt(y))]]' --kind matrix --vars x,y \\
