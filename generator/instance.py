@@ -120,6 +120,7 @@ def _domains(family: Family) -> dict[str, list]:
     if key not in _DOMAINS:
         domains = {}
         for name, spec in family.params.items():
+            _WHERE[:] = [f"params.{name}", f"parameter {name}: "]
             try:
                 domains[name] = _domain(name, spec, family)
             except DeriveError as err:
@@ -166,9 +167,14 @@ def _draw(family: Family, rng: random.Random) -> dict[str, Any]:
     return {name: rng.choice(values) for name, values in _domains(family).items()}
 
 
+#: What an instance is computing (key for the line, message prefix), for the deadline.
+_WHERE = ["values", ""]
+
+
 def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
     scope = Scope(make_symbols(family.variables, family.assume), dict(params))
     for name, spec in family.values.items():
+        _WHERE[:] = [f"values.{name}", f"value {name}: "]
         try:
             scope.values[name] = compute(spec, scope)
         except DeriveError as err:
@@ -184,6 +190,7 @@ def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
 
 def _holds(family: Family, constraints, scope: Scope) -> bool:
     for k, text in constraints:
+        _WHERE[:] = [f"require.{k}", f"constraint {text!r}: "]
         try:
             if not constraint_holds(text, scope):
                 return False
@@ -231,13 +238,15 @@ def make_instance(bank: Bank, family: Family, seed: int) -> Instance:
             constraint no draw meets, an undefined answer, a limit exceeded), with its
             file and line.
     """
+    _WHERE[:] = ["values", ""]
     try:
         with deadline(what=f"an instance of family {family.id}"):
             return _make_instance(bank, family, seed)
     except BankError:
         raise
-    except DeriveError as err:  # the deadline, or a limit outside any one value
-        raise _bank_error(family, "values", str(err)) from None
+    except DeriveError as err:  # the deadline: report what was being computed
+        key, prefix = _WHERE
+        raise _bank_error(family, key, f"{prefix}{err}") from None
     except RecursionError:
         raise _bank_error(family, "values", "an expression is nested too deeply") from None
     except Exception as err:  # SymPy failing on a value the checks let through
@@ -313,6 +322,7 @@ class _Shower:
 
 
 def _render(family: Family, key: str, source: str, show: _Shower) -> str:
+    _WHERE[:] = [key, "template: "]
     try:
         compiled = compile_template(source)
         unknown = sorted(compiled.names - set(show.values))
@@ -472,7 +482,9 @@ def instance_from_code(code: str, banks: list[Bank]) -> Instance:
     Raises:
         CodeError: for a mistyped code (wrong length, bad character, checksum) or one
             that belongs to no bank given, with a message saying which.
+        BankError: when two of ``banks`` (different files) have one id.
     """
+    banks = check_unique_ids(banks)
     parts = decode_code(code)
     candidates = [b for b in banks if bank_tag(b.id) == parts.bank_tag]
     if not candidates:
