@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.banks.limits import deadline
 from generator.banks.load import Bank, Family, check_unique_ids, read_bank, shipped_banks
 from generator.errors import BankError
 from generator.instance import example_instance, make_instance
@@ -99,8 +100,13 @@ def _check_family(bank: Bank, family: Family, seeds: int, deep: bool) -> None:
         from generator.banks.verify import VerificationError, verify_instance
         for instance in instances:
             try:
-                verify_instance(instance, family.verify)
+                with deadline(what=f"the check of family {family.id}"):
+                    verify_instance(instance, family.verify)
             except VerificationError as err:
                 raise BankError(f"family {family.id} (code {instance.code}): the answer key "
                                 f"is not confirmed: {err}", family.path,
+                                family.lines.get("verify", family.line)) from None
+            except Exception as err:  # a verify spec the verifier cannot use, or too slow
+                raise BankError(f"family {family.id} (code {instance.code}): verify cannot "
+                                f"check this family: {err}", family.path,
                                 family.lines.get("verify", family.line)) from None

@@ -153,6 +153,9 @@ VALUES = [
     ("decimal-digits-op", value("g: {decimal: [pi, 10^9]}"), 16,
      "family square: value g: decimal: the digits must be a whole number from 0 to 15, "
      "not '10^9'"),
+    ("solver-dimension", value("s: {solver: {name: jacobian_shape, "
+                               "args: {item: 0, m: 1000000000, n: 2}}}"), 16,
+     "family square: value s: m must be from 1 to 20, not 1000000000"),
     ("sin-as-name", value("sin: x^2"), 16,
      "family square: value 'sin' is named like the function sin(); choose another name"),
     ("e-as-name", value("e: 2"), 16,
