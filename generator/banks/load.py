@@ -46,8 +46,9 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from generator.banks.limits import deadline
 from generator.banks.templates import TemplateRuleError, compile_template, value_names_message
-from generator.errors import BankError
+from generator.errors import BankError, DeriveError
 from generator.resources import resource_dir
 from grader.check import KINDS
 from grader.equivalence import ASSUMPTIONS
@@ -246,6 +247,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
     once (memoized), without recursion.
     """
     sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
     active: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -255,6 +257,10 @@ def _check_expanded_size(root: yaml.Node) -> None:
             active.discard(key)
             children = _children(node)
             sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
+            if depths[key] > 2 * MAX_YAML_DEPTH:
+                raise _TooLarge(f"nested more than {2 * MAX_YAML_DEPTH} levels deep once "
+                                "its aliases (*name) are expanded", node.start_mark.line + 1)
             if sizes[key] > MAX_YAML_NODES:
                 raise _TooLarge(f"the document is too large: over {MAX_YAML_NODES} values "
                                 "once its aliases (*name) are expanded",
@@ -344,6 +350,14 @@ def read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
     """
     if len(text) > MAX_BANK_BYTES:
         raise BankError("bank file too large (over 1 MB)", path, 1)
+    try:
+        with deadline(what="reading the bank"):
+            return _read_bank(text, path)
+    except DeriveError as err:
+        raise BankError(str(err), path, 1) from None
+
+
+def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
     try:
         root, data = _compose(text)
     except yaml.YAMLError as exc:

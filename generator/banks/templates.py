@@ -132,13 +132,23 @@ def _refuse(node: nodes.Node, what: str | None = None) -> TemplateRuleError:
 _PARSER = jinja2.Environment(autoescape=False)
 
 
-@lru_cache(maxsize=1024)
 def compile_template(source: str) -> Compiled:
     """Check a template against the whitelist and return its interpretable form.
 
     Raises:
         TemplateRuleError: for a syntax error or anything outside the whitelist.
     """
+    # Templates are compiled once per bank read and once per instance: cache the usual
+    # short ones, not the odd huge one.
+    return _compile_cached(source) if len(source) < 20_000 else _compile(source)
+
+
+@lru_cache(maxsize=1024)
+def _compile_cached(source: str) -> Compiled:
+    return _compile(source)
+
+
+def _compile(source: str) -> Compiled:
     try:
         tree = _PARSER.parse(source)
     except jinja2.TemplateSyntaxError as err:

@@ -192,10 +192,21 @@ def _alias_bomb() -> str:
     return "\n".join(lines) + "\n" + BASE
 
 
+def _alias_chain() -> str:
+    """Anchors nested inside each other: each shallow, together 120 deep."""
+    lines = ['a0: &a0 ' + "[" * 40 + '"x"' + "]" * 40]
+    for k in (1, 2):
+        lines.append(f"a{k}: &a{k} " + "[" * 40 + f"*a{k - 1}" + "]" * 40)
+    return "\n".join(lines) + "\n" + BASE
+
+
 WHOLE_FILES = [
     ("alias-bomb", _alias_bomb(), 6,
      "not a usable bank: the document is too large: over 200000 values once its aliases "
      "(*name) are expanded"),
+    ("alias-chain", _alias_chain(), 3,
+     "not a usable bank: nested more than 100 levels deep once its aliases (*name) are "
+     "expanded"),
     ("deep-list", BASE.replace("    covers: [basic-rules]\n",
                                "    covers: " + "[" * 5000 + "]" * 5000 + "\n"), 7,
      "not a usable bank: nested more than 50 levels deep"),
