@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy
 
-from generator.banks.limits import check_size, deadline
+from generator.banks.limits import deadline
 from generator.banks.load import Bank, Family, check_unique_ids
 from generator.banks.templates import TemplateRuleError, compile_template, render_template
 from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_code, verify_code
@@ -84,7 +84,7 @@ def _domain(name: str, spec: dict, family: Family) -> list:
     scope = Scope(make_symbols(family.variables, family.assume), {})
     if "range" in spec:
         numbers = [*spec["range"], spec.get("step", 1)]
-        if not all(math.isfinite(v) and abs(v) < 1e15 for v in numbers):
+        if not all((isinstance(v, int) or math.isfinite(v)) and abs(v) < 1e15 for v in numbers):
             raise DeriveError(f"parameter {name}: the range and step must be finite "
                               "numbers below 10^15")
         # str() first: 0.1 is meant, not the binary fraction nearest to it.
@@ -124,7 +124,10 @@ def _domains(family: Family) -> dict[str, list]:
             try:
                 domains[name] = _domain(name, spec, family)
             except DeriveError as err:
-                raise _bank_error(family, f"params.{name}", str(err)) from None
+                reason = str(err)
+                if not reason.startswith(f"parameter {name}:"):
+                    reason = f"parameter {name}: {reason}"
+                raise _bank_error(family, f"params.{name}", reason) from None
         _DOMAINS[key] = domains
     return _DOMAINS[key]
 

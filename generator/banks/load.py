@@ -367,6 +367,9 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
         raise BankError(f"not valid YAML: {problem}", path, line) from None
     except _TooLarge as exc:
         raise BankError(f"not a usable bank: {exc.reason}", path, exc.line) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise BankError(f"not a usable bank: {reason}", path, 1) from None
     except RecursionError:
         raise BankError("not a usable bank: nested too deeply", path, 1) from None
     lines = _Lines(text, root)

@@ -164,8 +164,12 @@ VALUES = [
 
 PARAMS = [
     ("power-tower", param('a: {choice: ["9^9^9^9"]}'), 11,
-     "family square: '9^9^9^9' holds a power of a number with exponent 387420489; at most "
-     "1000"),
+     "family square: parameter a: '9^9^9^9' holds a power of a number with exponent "
+     "387420489; at most 1000"),
+    ("big-choice", param("a: {choice: [1" + "0" * 2000 + "]}"), 11,
+     "family square: parameter a: a number with over 1000 digits"),
+    ("big-range", param("a: {range: [1, 1" + "0" * 400 + "]}"), 11,
+     "family square: parameter a: the range and step must be finite numbers below 10^15"),
     ("range-inf", param("a: {range: [0, .inf]}"), 11,
      "family square: parameter a: the range and step must be finite numbers below 10^15"),
     ("range-huge", param("a: {range: [0, 1.0e+300]}"), 11,
@@ -212,6 +216,8 @@ WHOLE_FILES = [
      "not a usable bank: nested more than 50 levels deep"),
     ("self-alias", BASE.replace("    covers: [basic-rules]\n", "    covers: &c [*c]\n"), 7,
      "not a usable bank: an anchor (&name) is used inside itself"),
+    ("huge-integer", BASE.replace("version: 2", "version: 1" + "0" * 5000), 1,
+     "not a usable bank: a number has too many digits"),
     ("too-large", BASE + "#" + "x" * 1_000_001 + "\n", 1, "bank file too large (over 1 MB)"),
 ]
 
