@@ -12,6 +12,7 @@ import itertools
 import math
 import random
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,7 +121,7 @@ def _domains(family: Family) -> dict[str, list]:
     if key not in _DOMAINS:
         domains = {}
         for name, spec in family.params.items():
-            _WHERE[:] = [f"params.{name}", f"parameter {name}: "]
+            _WHERE_STATE.now = [f"params.{name}", f"parameter {name}: "]
             try:
                 domains[name] = _domain(name, spec, family)
             except DeriveError as err:
@@ -170,14 +171,22 @@ def _draw(family: Family, rng: random.Random) -> dict[str, Any]:
     return {name: rng.choice(values) for name, values in _domains(family).items()}
 
 
-#: What an instance is computing (key for the line, message prefix), for the deadline.
-_WHERE = ["values", ""]
+class _Where(threading.local):
+    """What an instance is computing (key for the line, message prefix), for the deadline.
+
+    Per thread: the web app may generate in several threads at once.
+    """
+
+    now: list[str] = ["values", ""]
+
+
+_WHERE_STATE = _Where()
 
 
 def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
     scope = Scope(make_symbols(family.variables, family.assume), dict(params))
     for name, spec in family.values.items():
-        _WHERE[:] = [f"values.{name}", f"value {name}: "]
+        _WHERE_STATE.now = [f"values.{name}", f"value {name}: "]
         try:
             scope.values[name] = compute(spec, scope)
         except DeriveError as err:
@@ -193,7 +202,7 @@ def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
 
 def _holds(family: Family, constraints, scope: Scope) -> bool:
     for k, text in constraints:
-        _WHERE[:] = [f"require.{k}", f"constraint {text!r}: "]
+        _WHERE_STATE.now = [f"require.{k}", f"constraint {text!r}: "]
         try:
             if not constraint_holds(text, scope):
                 return False
@@ -241,14 +250,14 @@ def make_instance(bank: Bank, family: Family, seed: int) -> Instance:
             constraint no draw meets, an undefined answer, a limit exceeded), with its
             file and line.
     """
-    _WHERE[:] = ["values", ""]
+    _WHERE_STATE.now = ["values", ""]
     try:
         with deadline(what=f"an instance of family {family.id}"):
             return _make_instance(bank, family, seed)
     except BankError:
         raise
     except DeriveError as err:  # the deadline: report what was being computed
-        key, prefix = _WHERE
+        key, prefix = _WHERE_STATE.now
         raise _bank_error(family, key, f"{prefix}{err}") from None
     except RecursionError:
         raise _bank_error(family, "values", "an expression is nested too deeply") from None
@@ -325,7 +334,7 @@ class _Shower:
 
 
 def _render(family: Family, key: str, source: str, show: _Shower) -> str:
-    _WHERE[:] = [key, "template: "]
+    _WHERE_STATE.now = [key, "template: "]
     try:
         compiled = compile_template(source)
         unknown = sorted(compiled.names - set(show.values))
