@@ -13,7 +13,7 @@ from calcdrill.errors import ClassFileError, RosterError
 from calcdrill.plaintext import plain_text
 from calcdrill.roster import Student, read_roster
 from generator.banks.catalogue import CATALOGUE
-from generator.banks.load import find_bank, shipped_banks
+from generator.banks.load import check_unique_ids, find_bank, shipped_banks
 from generator.banks.validate import validate_bank_file
 from generator.codes import CodeError
 from generator.errors import BankError
@@ -70,7 +70,7 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
 
     \b
     Examples:
-      calcdrill check TF00-8000-00M5 '2x e^(x^2)'
+      calcdrill check TF00-8000-00R7 '2x e^(x^2)'
       calcdrill check --expected '2*x*exp(x^2)' '2x e^(x^2)'
       calcdrill check --expected 'x^x*(ln(x)+1)' 'x^x(ln x + 1)' --assume x=positive
       calcdrill check --expected '[[2,0],[2*x*sqrt(y), x^2/(2*sqrt(y))]]' --kind matrix --vars x,y \\
@@ -82,7 +82,7 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
                                    "an ANSWER (quote answers that contain spaces)")
         code, answer = args
         try:
-            banks = shipped_banks() + [find_bank(p) for p in bank_paths]
+            banks = check_unique_ids(shipped_banks() + [find_bank(p) for p in bank_paths])
             instance = instance_from_code(code, banks)
         except CodeError as err:
             raise UnreadableInput(str(err)) from None
@@ -120,7 +120,7 @@ def banks_group() -> None:
 def banks_list(bank_paths: tuple[str, ...]) -> None:
     """Families of the shipped banks: what they cover, difficulty, distinct instances."""
     try:
-        banks = shipped_banks() + [find_bank(p) for p in bank_paths]
+        banks = check_unique_ids(shipped_banks() + [find_bank(p) for p in bank_paths])
     except (BankError, LookupError) as err:
         raise click.ClickException(str(err)) from None
     covered: set[str] = set()
@@ -135,6 +135,25 @@ def banks_list(bank_paths: tuple[str, ...]) -> None:
     missing = [c for c in CATALOGUE if c not in covered]
     click.echo(f"\ncatalogue: {len(CATALOGUE) - len(missing)} of {len(CATALOGUE)} ids covered"
                + (f"; missing: {', '.join(missing)}" if missing else ""))
+
+
+@banks_group.command("catalogue")
+def banks_catalogue() -> None:
+    """The catalogue of topics the shipped banks cover: id, title, covering families.
+
+    A bank's families may also name topics of their own (any id such as my-topic).
+    """
+    covering: dict[str, list[str]] = {}
+    try:
+        for bank in shipped_banks():
+            for family in bank.families:
+                for topic in family.covers:
+                    covering.setdefault(topic, []).append(f"{bank.id}/{family.id}")
+    except BankError as err:
+        raise click.ClickException(str(err)) from None
+    for topic, title in CATALOGUE.items():
+        families = ", ".join(covering.get(topic, [])) or "(none)"
+        click.echo(f"{topic:20} {title}\n{'':20} {families}")
 
 
 @banks_group.command("validate")
@@ -217,7 +236,11 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
     if bool(roster) == bool(copies):
         raise click.UsageError("give either --roster ROSTER.csv or --copies N")
     try:
+        # Two files with one bank id would print colliding codes: refused, as is a copy
+        # of a shipped bank under its id.
         banks = [find_bank(name) for name in bank_names]
+        check_unique_ids([*shipped_banks(), *banks])
+        banks = check_unique_ids(banks)
         students = read_roster(roster) if roster else [
             Student(f"v{k:03d}", f"Version {k}") for k in range(1, copies + 1)]
         levels = [int(d) for d in difficulty.split(",") if d.strip()] if difficulty else None
@@ -259,7 +282,8 @@ def grade_command(submissions: str, manifest: str, out: str, workers: int | None
     from calcdrill.workflow import grade_files
 
     try:
-        banks = shipped_banks() + [find_bank(p) for p in bank_paths] if refresh_keys else None
+        banks = check_unique_ids(shipped_banks() + [find_bank(p) for p in bank_paths]) \
+            if refresh_keys else None
         outcome = grade_files(submissions, manifest, out, refresh_from=banks, workers=workers,
                               progress=not quiet)
     except (ClassFileError, BankError, LookupError, RekeyError) as err:

@@ -10,9 +10,9 @@ hyphens do not matter.
 
 >>> code = encode_code(bank_id="seeds", family_id="chain-exp", family_index=3, version=1, seed=12345)
 >>> code
-'EX1G-800C-1SFC'
+'EX1G-800C-1SW7'
 >>> decode_code(code.lower().replace("0", "o").replace("1", "l"))
-CodeParts(bank_tag=477, family_index=3, version=1, seed=12345, check=492)
+CodeParts(bank_tag=477, family_index=3, version=1, seed=12345, check=903)
 """
 
 from __future__ import annotations
@@ -51,19 +51,48 @@ def bank_tag(bank_id: str) -> int:
     return zlib.crc32(bank_id.encode()) & ((1 << _BANK_BITS) - 1)
 
 
+# GF(32), the field of 5-bit symbols (polynomials modulo x^5 + x^2 + 1): the check
+# characters make each code a word of a Reed-Solomon code over the code's own alphabet.
+_EXP = [0] * 62
+_LOG = [0] * 32
+_x = 1
+for _k in range(31):
+    _EXP[_k] = _EXP[_k + 31] = _x
+    _LOG[_x] = _k
+    _x <<= 1
+    if _x & 32:
+        _x ^= 0b100101
+
+
+def _times(a: int, b: int) -> int:
+    return 0 if a == 0 or b == 0 else _EXP[_LOG[a] + _LOG[b]]
+
+
+def _divide(a: int, b: int) -> int:
+    return 0 if a == 0 else _EXP[(_LOG[a] - _LOG[b]) % 31]
+
+
 def checksum(payload: int, bank_id: str, family_id: str) -> int:
     """Two check characters over the ten payload characters and the ids they stand for.
 
-    The first is the plain sum of the characters (mod 32), which changes whenever any
-    single character does; the second a position-weighted sum (mod the prime 31), which
-    also changes when two neighbours are swapped.  Both are offset by a hash of the bank
-    and family ids, so a code read against another bank or edition fails too.
+    The twelve characters c_0..c_11 of a code, read as elements of GF(32), satisfy
+    ``sum c_j = s0`` and ``sum a^j c_j = s1`` (``a`` a generator of the field; sums are
+    XOR), where s0 and s1 come from a hash of the bank and family ids.  Changing one
+    character changes the first sum; swapping two different neighbours c_j, c_j+1
+    changes the second by ``a^j (1 + a) (c_j + c_j+1)``, never 0.  Both hold for the
+    check characters too, and a code read against another bank or edition fails as well.
     """
     digits = [(payload >> (5 * k)) & 31 for k in range(9, -1, -1)]
     salt = zlib.crc32(f"{bank_id}:{family_id}".encode())
-    plain = (sum(digits) + salt) % 32
-    weighted = (sum((k + 1) * d for k, d in enumerate(digits)) + (salt >> 5)) % 31
-    return plain * 32 + weighted
+    s0 = salt & 31
+    s1 = (salt >> 5) & 31
+    for position, digit in enumerate(digits):
+        s0 ^= digit
+        s1 ^= _times(_EXP[position], digit)
+    # Solve c10 + c11 = s0 and a^10 c10 + a^11 c11 = s1 for the two check characters.
+    c10 = _divide(s1 ^ _times(_EXP[11], s0), _times(_EXP[10], 1 ^ _EXP[1]))
+    c11 = s0 ^ c10
+    return c10 * 32 + c11
 
 
 def _payload(tag: int, family_index: int, version: int, seed: int) -> int:
@@ -98,8 +127,8 @@ def normalize_code(text: str) -> str:
 
     Case, spaces and hyphens do not matter, and Crockford's confusions are forgiven:
 
-    >>> normalize_code("ex1g 8ooc-lsfc")
-    'EX1G-800C-1SFC'
+    >>> normalize_code("ex1g 8ooc-lsw7")
+    'EX1G-800C-1SW7'
 
     Text that is not 12 characters long is returned cleaned but unsplit.
     """

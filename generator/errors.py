@@ -24,6 +24,11 @@ class BankError(CalcdrillError, ValueError):
         self.line = line
         super().__init__(f"{self.path}:{line}: {reason}")
 
+    def __reduce__(self):
+        # Rebuilt from its own arguments, so the error crosses a process pool intact
+        # (generate's workers) instead of breaking the pool.
+        return (type(self), (self.reason, str(self.path), self.line))
+
 
 class DeriveError(CalcdrillError, ValueError):
     """A family value that cannot be computed; the caller adds the file and line."""

@@ -9,17 +9,18 @@ the exercise exactly as the source documents state it.
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import re
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-import jinja2
 import sympy
-from jinja2.sandbox import SandboxedEnvironment
 
-from generator.banks.load import Bank, Family
+from generator.banks.limits import deadline
+from generator.banks.load import Bank, Family, check_unique_ids
+from generator.banks.templates import TemplateRuleError, compile_template, render_template
 from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_code, verify_code
 from generator.banks.operations import DeriveError, Scope, compute, constraint_holds, make_symbols, \
     read_expression
@@ -64,6 +65,8 @@ class Instance:
     mistakes: tuple[Mistake, ...]
     params: dict[str, str]
     values: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: Mistakes left out because they give the right answer for these parameters.
+    same_as_answer: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def grade(self, answer: str):
         """Grade a student's answer to this instance (see :func:`grader.check`)."""
@@ -81,8 +84,12 @@ def seed_for(*parts: object) -> int:
 def _domain(name: str, spec: dict, family: Family) -> list:
     scope = Scope(make_symbols(family.variables, family.assume), {})
     if "range" in spec:
-        low, high = (sympy.Rational(str(v)) for v in spec["range"])
-        step = sympy.Rational(str(spec.get("step", 1)))
+        numbers = [*spec["range"], spec.get("step", 1)]
+        if not all((isinstance(v, int) or math.isfinite(v)) and abs(v) < 1e15 for v in numbers):
+            raise DeriveError(f"parameter {name}: the range and step must be finite "
+                              "numbers below 10^15")
+        # str() first: 0.1 is meant, not the binary fraction nearest to it.
+        low, high, step = (sympy.Rational(str(v)) for v in numbers)
         if high < low:
             raise DeriveError(f"parameter {name}: the range is empty ({low} > {high})")
         count = int((high - low) / step) + 1
@@ -90,6 +97,8 @@ def _domain(name: str, spec: dict, family: Family) -> list:
             raise DeriveError(f"parameter {name}: {count} values; at most 10000")
         values = [low + k * step for k in range(count)]
     else:
+        if len(spec["choice"]) > 10_000:
+            raise DeriveError(f"parameter {name}: {len(spec['choice'])} choices; at most 10000")
         values = [read_expression(v, scope) for v in spec["choice"]]
     excluded = [read_expression(v, scope) for v in spec.get("not", [])]
     def same(a, b) -> bool:
@@ -112,10 +121,14 @@ def _domains(family: Family) -> dict[str, list]:
     if key not in _DOMAINS:
         domains = {}
         for name, spec in family.params.items():
+            _WHERE_STATE.now = [f"params.{name}", f"parameter {name}: "]
             try:
                 domains[name] = _domain(name, spec, family)
             except DeriveError as err:
-                raise _bank_error(family, f"params.{name}", str(err)) from None
+                reason = str(err)
+                if not reason.startswith(f"parameter {name}:"):
+                    reason = f"parameter {name}: {reason}"
+                raise _bank_error(family, f"params.{name}", reason) from None
         _DOMAINS[key] = domains
     return _DOMAINS[key]
 
@@ -158,14 +171,30 @@ def _draw(family: Family, rng: random.Random) -> dict[str, Any]:
     return {name: rng.choice(values) for name, values in _domains(family).items()}
 
 
+class _Where(threading.local):
+    """What an instance is computing (key for the line, message prefix), for the deadline.
+
+    Per thread: the web app may generate in several threads at once.
+    """
+
+    now: list[str] = ["values", ""]
+
+
+_WHERE_STATE = _Where()
+
+
 def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
     scope = Scope(make_symbols(family.variables, family.assume), dict(params))
     for name, spec in family.values.items():
+        _WHERE_STATE.now = [f"values.{name}", f"value {name}: "]
         try:
             scope.values[name] = compute(spec, scope)
         except DeriveError as err:
             raise _bank_error(family, f"values.{name}", f"value {name}: {err}") from None
-        except (ValueError, TypeError, ZeroDivisionError, sympy.SympifyError) as err:
+        except RecursionError:
+            raise _bank_error(family, f"values.{name}",
+                              f"value {name} is nested too deeply") from None
+        except Exception as err:  # SymPy's own errors (AttributeError...) on a bad value
             raise _bank_error(family, f"values.{name}",
                               f"value {name} cannot be computed: {err}") from None
     return scope
@@ -173,11 +202,15 @@ def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
 
 def _holds(family: Family, constraints, scope: Scope) -> bool:
     for k, text in constraints:
+        _WHERE_STATE.now = [f"require.{k}", f"constraint {text!r}: "]
         try:
             if not constraint_holds(text, scope):
                 return False
         except DeriveError as err:
             raise _bank_error(family, f"require.{k}", str(err)) from None
+        except Exception as err:  # e.g. comparing a matrix with a number
+            raise _bank_error(family, f"require.{k}",
+                              f"constraint {text!r} cannot be tested: {err}") from None
     return True
 
 
@@ -188,6 +221,8 @@ def _answer_value(family: Family, scope: Scope) -> Any:
         return compute(family.answer_value, scope)
     except DeriveError as err:
         raise _bank_error(family, "answer", f"answer: {err}") from None
+    except Exception as err:
+        raise _bank_error(family, "answer", f"answer cannot be computed: {err}") from None
 
 
 def _degenerate(value: Any) -> bool:
@@ -209,6 +244,8 @@ def make_instance(bank: Bank, family: Family, seed: int, *,
                   version: int | None = None) -> Instance:
     """The instance of ``family`` for ``seed`` (0 is the pinned example).
 
+    Runs under the per-instance deadline (:data:`generator.banks.limits.DEADLINE_SECONDS`).
+
     Parameters:
         version: the bank version whose random stream draws the parameters (and that the
             code records); by default the bank's current one.  Remaking a problem printed
@@ -217,10 +254,27 @@ def make_instance(bank: Bank, family: Family, seed: int, *,
 
     Raises:
         BankError: when the family cannot produce a problem (bad expression, a
-            constraint no draw meets, an undefined answer), with its file and line.
+            constraint no draw meets, an undefined answer, a limit exceeded), with its
+            file and line.
     """
+    _WHERE_STATE.now = ["values", ""]
+    try:
+        with deadline(what=f"an instance of family {family.id}"):
+            return _make_instance(bank, family, seed,
+                                  bank.version if version is None else version)
+    except BankError:
+        raise
+    except DeriveError as err:  # the deadline: report what was being computed
+        key, prefix = _WHERE_STATE.now
+        raise _bank_error(family, key, f"{prefix}{err}") from None
+    except RecursionError:
+        raise _bank_error(family, "values", "an expression is nested too deeply") from None
+    except Exception as err:  # SymPy failing on a value the checks let through
+        raise _bank_error(family, "values", f"cannot generate: {err}") from None
+
+
+def _make_instance(bank: Bank, family: Family, seed: int, version: int) -> Instance:
     use_example = seed == 0 and family.example is not None
-    version = bank.version if version is None else version
     rng = random.Random(f"{bank.id}:{family.id}:{version}:{seed}")
     on_params, on_values = _split_constraints(family)
     for _ in range(1 if use_example else MAX_ATTEMPTS):
@@ -249,23 +303,7 @@ def example_instance(bank: Bank, family: Family) -> Instance:
     return make_instance(bank, family, 0)
 
 
-@lru_cache(maxsize=256)
-def _template(source: str) -> jinja2.Template:
-    return _ENVIRONMENT.from_string(source)
-
-
-class _Shown:
-    """A value as templates see it: prints as LaTeX; ``|text`` gives the typed form."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __str__(self) -> str:
-        return latex(self.value)
-
-
-def _as_text(shown: Any) -> str:
-    value = shown.value if isinstance(shown, _Shown) else shown
+def _as_text(value: Any) -> str:
     if isinstance(value, sympy.MatrixBase):
         return answer_text(value, "vector" if 1 in value.shape else "matrix")
     if isinstance(value, (list, tuple)):
@@ -273,58 +311,80 @@ def _as_text(shown: Any) -> str:
     return answer_text(value, "label" if isinstance(value, str) else "expression")
 
 
-def _as_latex(shown: Any) -> str:
-    return str(shown) if isinstance(shown, _Shown) else latex(shown)
-
-
-def _as_decimal(shown: Any, digits: int = 4) -> str:
-    value = shown.value if isinstance(shown, _Shown) else shown
+def _as_decimal(value: Any, digits: int) -> str:
+    if isinstance(value, str) or not isinstance(value, sympy.Basic) or not value.is_number:
+        raise ValueError("|decimal needs a number")
     return format(float(sympy.N(value, 30)), f".{int(digits)}g")
 
 
-# Bank files are untrusted: their templates run in Jinja's sandbox.
-_ENVIRONMENT = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-_ENVIRONMENT.filters.update(text=_as_text, latex=_as_latex, decimal=_as_decimal)
+class _Shower:
+    """What templates print: strings made from the values, never the values themselves."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.cache: dict[tuple[str, str, int], str] = {}
+
+    def __call__(self, name: str, how: str, digits: int) -> str:
+        key = (name, how, digits)
+        if key not in self.cache:
+            value = self.values[name]
+            try:
+                if how == "text":
+                    self.cache[key] = str(_as_text(value))
+                elif how == "decimal":
+                    self.cache[key] = _as_decimal(value, digits)
+                else:
+                    self.cache[key] = str(latex(value))
+            except (ValueError, TypeError, ArithmeticError) as err:
+                raise TemplateRuleError(f"template: cannot show {name} with |{how}: "
+                                        f"{err}") from None
+        return self.cache[key]
 
 
-def _render(family: Family, key: str, source: str, context: dict[str, Any]) -> str:
+def _render(family: Family, key: str, source: str, show: _Shower) -> str:
+    _WHERE_STATE.now = [key, "template: "]
     try:
-        return _template(source).render(context).strip()
-    except jinja2.TemplateError as err:
-        raise _bank_error(family, key, f"template: {err}") from None
-    except (TypeError, ValueError, ArithmeticError) as err:
-        # e.g. {{ (n - 1)|text }}: arithmetic on displayed values is not supported.
-        raise _bank_error(family, key, f"template: {err}; compute the value under "
-                          "values: and show it by name") from None
+        compiled = compile_template(source)
+        unknown = sorted(compiled.names - set(show.values))
+        if unknown:
+            raise TemplateRuleError(f"template uses {unknown[0]!r}, which is not a value; "
+                                    f"values are: {', '.join(show.values)}")
+        return render_template(compiled, show).strip()
+    except TemplateRuleError as err:
+        raise _bank_error(family, key, err.reason) from None
 
 
 def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope: Scope,
            value: Any, version: int) -> Instance:
-    context = {name: _Shown(v) for name, v in {**scope.values}.items()}
+    context = _Shower(dict(scope.values))
     prompt = _render(family, "prompt", family.prompt, context)
     solution = tuple(_render(family, f"solution.{k}", step, context)
                      for k, step in enumerate(family.solution))
     variables = family.answer_variables if family.answer_variables is not None \
         else family.variables
     try:
-        answer = answer_text(value, family.answer_kind)
+        answer = str(answer_text(value, family.answer_kind))
     except ValueError as err:
         raise _bank_error(family, "answer", f"answer: {err}") from None
-    mistakes = []
+    mistakes, same_as_answer = [], []
     for k, spec in enumerate(family.mistakes):
         try:
             wrong = scope.values[spec.answer] if spec.answer in scope.values \
                 else compute(spec.answer, scope)
-            wrong_text = answer_text(wrong, family.answer_kind)
-        except (DeriveError, ValueError) as err:
+            wrong_text = str(answer_text(wrong, family.answer_kind))
+        except Exception as err:  # DeriveError, or SymPy failing on a bad expression
             raise _bank_error(family, f"mistakes.{k}", f"mistake {spec.name}: {err}") from None
         feedback = _render(family, f"mistakes.{k}", spec.feedback, context)
         # A mistake that gives the right answer for these parameters (a transposed
         # symmetric matrix) cannot be told apart from it, so it is not listed...
         # ...nor is one that gives the same answer as a mistake already listed.
-        if all(check(other, wrong_text, kind=family.answer_kind, variables=variables,
-                     assume=family.assume, tolerance=family.tolerance).status != "correct"
-               for other in [answer] + [m.answer for m in mistakes]):
+        def same(other: str) -> bool:
+            return check(other, wrong_text, kind=family.answer_kind, variables=variables,
+                         assume=family.assume, tolerance=family.tolerance).status == "correct"
+
+        if same(answer):
+            same_as_answer.append(spec.name)
+        elif not any(same(m.answer) for m in mistakes):
             mistakes.append(Mistake(wrong_text, feedback, spec.name))
     code = encode_code(bank_id=bank.id, family_id=family.id, family_index=family.index,
                        version=version, seed=seed)
@@ -335,7 +395,7 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         answer_latex=latex(value), variables=tuple(variables), assume=dict(family.assume),
         tolerance=family.tolerance, solution=solution, mistakes=tuple(mistakes),
         params={k: answer_text(v, "expression") for k, v in params.items()},
-        values=dict(scope.values))
+        values=dict(scope.values), same_as_answer=tuple(same_as_answer))
 
 
 def _fast_constraint(text: str, names: list[str]):
@@ -396,6 +456,14 @@ def distinct_count(family: Family) -> tuple[int, str]:
     enumerate and the parameter constraints were tested on a sample; ``"at most"`` when
     constraints on computed values also apply (they are not tested here).
     """
+    try:
+        with deadline(what=f"the instances of family {family.id}"):
+            return _distinct_count(family)
+    except DeriveError as err:
+        raise _bank_error(family, "params", str(err)) from None
+
+
+def _distinct_count(family: Family) -> tuple[int, str]:
     from fractions import Fraction
 
     domains = _domains(family)
@@ -434,7 +502,9 @@ def instance_from_code(code: str, banks: list[Bank]) -> Instance:
     Raises:
         CodeError: for a mistyped code (wrong length, bad character, checksum) or one
             that belongs to no bank given, with a message saying which.
+        BankError: when two of ``banks`` (different files) have one id.
     """
+    banks = check_unique_ids(banks)
     parts = decode_code(code)
     candidates = [b for b in banks if bank_tag(b.id) == parts.bank_tag]
     if not candidates:

@@ -36,21 +36,43 @@ The format, by example (``problem_banks/README.md`` documents every key)::
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import jsonschema
 import yaml
 
-from generator.errors import BankError
+from generator.banks.limits import deadline
+from generator.banks.templates import TemplateRuleError, compile_template, value_names_message
+from generator.errors import BankError, DeriveError
 from generator.resources import resource_dir
 from grader.check import KINDS
 from grader.equivalence import ASSUMPTIONS
+from grader.functions import FUNCTIONS
 
-__all__ = ["BANK_DIR", "Bank", "Family", "MistakeSpec", "SCHEMA", "find_bank", "load_bank",
-           "read_bank", "shipped_banks"]
+__all__ = ["BANK_DIR", "MAX_BANK_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "RESERVED_NAMES",
+           "Bank", "Family", "MistakeSpec", "SCHEMA", "check_unique_ids", "find_bank",
+           "load_bank", "read_bank", "shipped_banks"]
+
+#: Largest bank file.
+MAX_BANK_BYTES = 1_000_000
+#: Deepest nesting of YAML collections.
+MAX_YAML_DEPTH = 50
+#: Most YAML nodes, counting each alias (``*name``) as a copy of what it names.
+MAX_YAML_NODES = 200_000
+#: Names a variable, parameter or value may not take: the reader's functions and
+#: constants, and the words of the template language.
+RESERVED_NAMES: dict[str, str] = {
+    **{name: f"the function {name}()" for name in FUNCTIONS},
+    "pi": "the constant pi", "e": "the constant e",
+    **{word: f"the template word {word!r}" for word in (
+        "and", "or", "not", "in", "is", "if", "else", "elif", "endif", "for", "true",
+        "false", "none", "True", "False", "None")},
+}
 
 #: Where the banks shipped with calcdrill live.
 BANK_DIR = resource_dir("problem_banks")
@@ -174,6 +196,8 @@ class Bank:
     version: int
     families: tuple[Family, ...]
     path: Path = field(default=Path("<memory>"))
+    #: Line of the ``bank:`` key, for messages about the id.
+    line: int = field(default=1, compare=False)
 
     def family(self, family_id: str) -> Family:
         """The family called ``family_id``.
@@ -188,21 +212,108 @@ class Bank:
                        f"it has {', '.join(f.id for f in self.families)}")
 
 
-class _Lines:
-    """Where each key and item of a YAML document is: path -> line (1-based).
+class _TooLarge(Exception):
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.reason, self.line = reason, line
 
-    ``yaml.safe_load`` drops positions, so the same text is composed (with the safe
-    loader, nothing constructed) once more to find them.
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing documents nested deeper than :data:`MAX_YAML_DEPTH`.
+
+    (Python's recursion limit would otherwise end a 5,000-deep list with a traceback.)
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _TooLarge(f"nested more than {MAX_YAML_DEPTH} levels deep",
+                                self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Refuse alias bombs ("billion laughs") and self-referring anchors.
+
+    Aliases make the composed graph small while the data it stands for, and the
+    checks walking it, can be exponentially large: count it expanded, each node's size
+    once (memoized), without recursion.
+    """
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            active.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
+            if depths[key] > 2 * MAX_YAML_DEPTH:
+                raise _TooLarge(f"nested more than {2 * MAX_YAML_DEPTH} levels deep once "
+                                "its aliases (*name) are expanded", node.start_mark.line + 1)
+            if sizes[key] > MAX_YAML_NODES:
+                raise _TooLarge(f"the document is too large: over {MAX_YAML_NODES} values "
+                                "once its aliases (*name) are expanded",
+                                node.start_mark.line + 1)
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            raise _TooLarge("an anchor (&name) is used inside itself",
+                            node.start_mark.line + 1)
+        active.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, Any]:
+    """The composed document and its data, within the limits.
+
+    Raises:
+        yaml.YAMLError: text that is not YAML (or uses tags the safe loader refuses).
+        _TooLarge: too deep, or too large once aliases are expanded.
+    """
+    loader = _BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _check_expanded_size(root)
+        return root, loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+class _Lines:
+    """Where each key and item of a YAML document is: path -> line (1-based)."""
+
+    def __init__(self, text: str, root: yaml.Node | None = None) -> None:
         self.lines: dict[tuple, int] = {}
         #: The first key written twice in one mapping (YAML keeps only the last).
         self.duplicate: tuple[str, int] | None = None
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            root = None
+        if root is None:
+            try:
+                root, _ = _compose(text)
+            except (yaml.YAMLError, _TooLarge, RecursionError):
+                root = None
         if root is not None:
             self._walk(root, ())
 
@@ -211,6 +322,8 @@ class _Lines:
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key, value in node.value:
+                if not isinstance(key.value, str):
+                    continue  # a non-text key: the schema check reports it
                 if key.value in seen and self.duplicate is None:
                     self.duplicate = (key.value, key.start_mark.line + 1)
                 seen.add(key.value)
@@ -235,21 +348,38 @@ def read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
     Raises:
         BankError: the first problem, as ``file:line: message``.
     """
-    if len(text) > 1_000_000:
+    if len(text) > MAX_BANK_BYTES:
         raise BankError("bank file too large (over 1 MB)", path, 1)
     try:
-        data = yaml.safe_load(text)
+        with deadline(what="reading the bank"):
+            return _read_bank(text, path)
+    except DeriveError as err:
+        raise BankError(str(err), path, 1) from None
+
+
+def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
+    try:
+        root, data = _compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise BankError(f"not valid YAML: {problem}", path, line) from None
-    lines = _Lines(text)
+    except _TooLarge as exc:
+        raise BankError(f"not a usable bank: {exc.reason}", path, exc.line) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise BankError(f"not a usable bank: {reason}", path, 1) from None
+    except RecursionError:
+        raise BankError("not a usable bank: nested too deeply", path, 1) from None
+    lines = _Lines(text, root)
     if lines.duplicate is not None:
         key, line = lines.duplicate
         raise BankError(f"key {key!r} is written twice here; only one would be kept", path, line)
+    # A misspelt key is reported as such, before the "missing key" it also causes.
     errors = sorted(jsonschema.Draft7Validator(SCHEMA).iter_errors(data),
-                    key=lambda e: lines.line(e.absolute_path))
+                    key=lambda e: (e.validator != "additionalProperties",
+                                   lines.line(e.absolute_path)))
     if errors:
         first = errors[0]
         where = list(first.absolute_path)
@@ -281,8 +411,75 @@ def read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
             verify=dict(raw.get("verify") or {}), small=bool(raw.get("small", False)),
             line=where, path=path,
             lines=_family_lines(lines, index, raw)))
-    bank = Bank(data["bank"], data["title"], data["version"], tuple(families), path)
+        _check_family(families[-1])
+    bank = Bank(data["bank"], data["title"], data["version"], tuple(families), path,
+                lines.line(("bank",)))
     return bank, lines
+
+
+def _check_family(family: Family) -> None:
+    """What can be checked without computing: names, tolerance, templates."""
+    def fail(key: str, reason: str) -> BankError:
+        return BankError(f"family {family.id}: {reason}", family.path,
+                         family.lines.get(key, family.line))
+
+    for kind, names, key in (("variable", family.variables, "variables"),
+                             ("parameter", family.params, "params"),
+                             ("value", family.values, "values")):
+        for name in names:
+            if name in RESERVED_NAMES:
+                where = f"{key}.{name}" if key != "variables" else key
+                raise fail(where, f"{kind} {name!r} is named like {RESERVED_NAMES[name]}; "
+                           "choose another name")
+            if not isinstance(name, str) or not re.match(_NAME, name):
+                raise fail(f"{key}.{name}", f"{kind} {name!r} is not a valid name (letters, "
+                           "digits and '_', starting with a letter)")
+    tolerance = family.tolerance
+    if tolerance is not None and not (math.isfinite(tolerance) and tolerance >= 0):
+        raise fail("answer", f"answer.tolerance must be a finite number, 0 or more, "
+                   f"not {tolerance}")
+    known = [*family.params, *family.values]
+    templates = [("prompt", family.prompt)]
+    templates += [(f"solution.{k}", step) for k, step in enumerate(family.solution)]
+    templates += [(f"mistakes.{k}", m.feedback) for k, m in enumerate(family.mistakes)]
+    for key, source in templates:
+        try:
+            compiled = compile_template(source)
+        except TemplateRuleError as err:
+            raise fail(key, err.reason) from None
+        unknown = sorted(compiled.names - set(known))
+        if unknown:
+            raise fail(key, value_names_message(unknown[0], known))
+
+
+def check_unique_ids(banks: Iterable[Bank]) -> list[Bank]:
+    """``banks`` without repeats of one file, refusing two files with one bank id.
+
+    Codes carry the bank id (hashed): two banks with one id would print the same codes
+    for different problems.
+
+    Raises:
+        BankError: at the ``bank:`` line of the second file, saying which file has the id.
+    """
+    seen: dict[str, Bank] = {}
+    kept = []
+    for bank in banks:
+        other = seen.get(bank.id)
+        if other is None:
+            seen[bank.id] = bank
+            kept.append(bank)
+        elif not _same_file(other.path, bank.path):
+            raise BankError(f"bank id {bank.id!r} is already used by {other.path}; two banks "
+                            "with one id would print the same codes for different problems: "
+                            "give this bank another id (its `bank:` key)", bank.path, bank.line)
+    return kept
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
 
 
 def _family_lines(lines: _Lines, index: int, raw: dict) -> dict[str, int]:
@@ -305,16 +502,22 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where}: missing key {missing[0]!r}" if missing else f"{where}: {error.message}"
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return f"{where}: unknown key {extra[0]!r}; expected one of {allowed}"
+        keys = sorted(error.schema.get("properties", {}))
+        close = difflib.get_close_matches(extra[0], keys, n=1) if extra else []
+        if close:
+            return f"{where}: unknown key {extra[0]!r}; did you mean {close[0]!r}?"
+        return f"{where}: unknown key {extra[0]!r}; expected one of {', '.join(keys)}"
     if error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return f"{where}: {error.instance!r} is not one of {allowed}"
     if error.validator == "oneOf":
         return f"{where}: a parameter needs exactly one of range or choice"
     if error.validator == "pattern":
+        if error.schema.get("pattern") == _ID:
+            return (f"{where}: {error.instance!r} is not a valid id (lower-case letters, "
+                    "digits and '-', starting with a letter or digit)")
         return (f"{where}: {error.instance!r} is not a valid name "
-                "(letters, digits, '-' or '_', starting with a letter)")
+                "(letters, digits and '_', starting with a letter)")
     return f"{where}: {error.message}"
 
 

@@ -14,21 +14,93 @@ Lagrange systems, gradient steps).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable
 
+import math
+
 import sympy
 
+from generator.banks.limits import (MAX_DIFF_ORDER, MAX_DIGITS, MAX_MATRIX_SIDE,
+                                    MAX_NUMBER_DIGITS, check_size, check_square)
 from generator.banks.solvers import SOLVERS
 from generator.banks.solvers.multivariable import classify_by_signs
 from generator.errors import DeriveError
 from grader.errors import ReadError
 from grader.parse import parse
 from grader.symbolic import to_sympy
+from grader.tree import BinOp, Num, Var
 
-__all__ = ["DeriveError", "OPERATIONS", "Scope", "compute",
+__all__ = ["DeriveError", "MAX_LABEL", "OPERATIONS", "Scope", "Text", "compute",
            "constraint_holds", "read_expression"]
+
+#: Longest text a ``label`` may hold.
+MAX_LABEL = 1_000
+
+
+class Text(str):
+    """A text value of a bank (a label): printed as it is, never read as mathematics.
+
+    SymPy turns plain strings into expressions by *evaluating* them (``sympify``), so a
+    bank's text must never reach it as a ``str``.  ``__sympy__ = False`` makes
+    ``sympify`` hand a Text back untouched (and ``_sympify`` refuse it) instead of
+    parsing it; :func:`read_expression` and the operations refuse text anyway.
+    """
+
+    __slots__ = ()
+    __sympy__ = False
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_text(v) for v in value)
+    return False
+
+
+def _as_text_values(value: Any) -> Any:
+    """Every ``str`` inside ``value`` (a solver's result) made a :class:`Text`."""
+    if isinstance(value, str):
+        return value if isinstance(value, Text) else Text(value)
+    if isinstance(value, list):
+        return [_as_text_values(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_as_text_values(v) for v in value)
+    return value
+
+
+def _tree_names(node: Any, found: set[str], depth: int = 0) -> set[str]:
+    """The variable names a reader tree uses."""
+    if isinstance(node, Var):
+        found.add(node.name)
+    elif isinstance(node, tuple):
+        for item in node:
+            _tree_names(item, found, depth + 1)
+    elif dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            if f.name != "span":
+                _tree_names(getattr(node, f.name), found, depth + 1)
+    return found
+
+
+def _huge_power(node: Any) -> str | None:
+    """A power ``expr ^ N`` with a literal exponent too large, before SymPy builds it."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BinOp) and item.op == "^" and isinstance(item.right, Num) \
+                and not isinstance(item.left, Num) \
+                and abs(item.right.value) > MAX_NUMBER_DIGITS:
+            return item.right.text
+        if isinstance(item, tuple):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item)
+                         if f.name != "span")
+    return None
 
 
 @dataclass
@@ -52,13 +124,24 @@ def make_symbols(variables, assume: dict[str, str]) -> dict[str, sympy.Symbol]:
     return {v: sympy.Symbol(v, **flags[assume.get(v, "real")]) for v in variables}
 
 
-def read_expression(text: Any, scope: Scope) -> Any:
-    """Read an expression of the bank with the grader's reader and build it in SymPy."""
+def read_expression(text: Any, scope: Scope, *, text_ok: bool = False) -> Any:
+    """Read an expression of the bank with the grader's reader and build it in SymPy.
+
+    A name of a text value (a label) is accepted alone, and only where ``text_ok``
+    (passing it on, as to ``pick`` or a solver); text is never part of an expression.
+
+    Raises:
+        DeriveError: unreadable text, a text value misused, or a value over the limits.
+    """
     if isinstance(text, bool):
         raise DeriveError(f"{text!r} is not an expression")
     if isinstance(text, int):
+        if abs(text) >= 10 ** MAX_NUMBER_DIGITS:
+            raise DeriveError(f"a number with over {MAX_NUMBER_DIGITS} digits")
         return sympy.Integer(text)
     if isinstance(text, float):
+        if not math.isfinite(text):
+            raise DeriveError(f"{text!r} is not a finite number")
         return sympy.Rational(str(text))
     if not isinstance(text, str):
         raise DeriveError(f"expected an expression, not {text!r}")
@@ -66,16 +149,40 @@ def read_expression(text: Any, scope: Scope) -> Any:
         tree = parse(text, variables=scope.names(), drop_label=False)
     except ReadError as err:
         raise DeriveError(f"cannot read {text!r}: {err.message}") from None
-    return to_sympy(tree, scope.lookup())
+    huge = _huge_power(tree)
+    if huge is not None:
+        raise DeriveError(f"{text!r} has a power with exponent {huge}; at most "
+                          f"{MAX_NUMBER_DIGITS}")
+    lookup = scope.lookup()
+    texts = sorted(n for n in _tree_names(tree, set()) if _has_text(lookup.get(n)))
+    if texts:
+        if isinstance(tree, Var) and text_ok:
+            return lookup[tree.name]
+        raise DeriveError(f"{texts[0]} is text (a label); text can be passed on by name "
+                          "(to pick, list or a solver) but not used in an expression or "
+                          "an operation")
+    return check_size(to_sympy(tree, lookup), repr(text))
 
 
-def _value(arg: Any, scope: Scope) -> Any:
-    """An operation argument: a nested operation, a list, a name or an expression."""
+def _value(arg: Any, scope: Scope, text_ok: bool = False) -> Any:
+    """An operation argument: a nested operation, a list, a name or an expression.
+
+    Text (labels) is refused unless ``text_ok``: every other operation hands its
+    arguments to SymPy.
+    """
     if isinstance(arg, dict):
-        return compute(arg, scope)
-    if isinstance(arg, list):
-        return [_value(a, scope) for a in arg]
-    return read_expression(arg, scope)
+        value = compute(arg, scope)
+    elif isinstance(arg, list):
+        if len(arg) > MAX_MATRIX_SIDE * MAX_MATRIX_SIDE:
+            raise DeriveError(f"a list of {len(arg)} items; at most "
+                              f"{MAX_MATRIX_SIDE * MAX_MATRIX_SIDE}")
+        value = [_value(a, scope, text_ok) for a in arg]
+    else:
+        value = read_expression(arg, scope, text_ok=text_ok)
+    if not text_ok and _has_text(value):
+        raise DeriveError("a text value (a label) cannot be used in an operation other "
+                          "than pick, list or solver")
+    return value
 
 
 def _symbol(arg: Any, scope: Scope) -> sympy.Symbol:
@@ -88,6 +195,8 @@ def _symbol(arg: Any, scope: Scope) -> sympy.Symbol:
 def _symbols(arg: Any, scope: Scope) -> list[sympy.Symbol]:
     if not isinstance(arg, list):
         raise DeriveError(f"expected a list of variables such as [x, y], not {arg!r}")
+    if len(arg) > MAX_MATRIX_SIDE:
+        raise DeriveError(f"{len(arg)} variables; at most {MAX_MATRIX_SIDE}")
     return [_symbol(a, scope) for a in arg]
 
 
@@ -108,7 +217,10 @@ def _column(items) -> sympy.Matrix:
 def _op_diff(args, scope):
     args = _args(args, (2, 3), "diff")
     expr, var = _value(args[0], scope), _symbol(args[1], scope)
-    order = int(args[2]) if len(args) == 3 else 1
+    order = args[2] if len(args) == 3 else 1
+    if type(order) is not int or not 0 <= order <= MAX_DIFF_ORDER:
+        raise DeriveError(f"diff: the order must be a whole number from 0 to "
+                          f"{MAX_DIFF_ORDER}, not {order!r}")
     if isinstance(expr, sympy.MatrixBase):
         return expr.applyfunc(lambda e: sympy.diff(e, var, order))
     return sympy.diff(expr, var, order)
@@ -152,6 +264,7 @@ def _op_subs(args, scope):
 def _op_classify(args, scope):
     """local minimum / local maximum / saddle point, from a Hessian's eigenvalues."""
     matrix = sympy.Matrix(_value(_args(args, (1,), "classify")[0], scope))
+    check_square(matrix, "classify")
     eigenvalues = [sympy.nsimplify(e) for e in matrix.eigenvals(multiple=True)]
     if any(not e.is_real for e in eigenvalues):
         raise DeriveError("classify: the matrix must be symmetric and numeric")
@@ -168,12 +281,18 @@ def _op_solver(args, scope):
     raw = args.get("args") or {}
     if not isinstance(raw, dict):
         raise DeriveError("a solver's args are a mapping of name: value")
-    values = {key: (_symbols(v, scope) if key == "wrt" else _value(v, scope))
+    values = {key: (_symbols(v, scope) if key == "wrt" else _value(v, scope, text_ok=True))
               for key, v in raw.items()}
     try:
         return SOLVERS[name](**values)
     except TypeError as exc:
         raise DeriveError(f"solver {name}: {exc}") from None
+
+
+def _square(value: Any, operation: str) -> sympy.Matrix:
+    matrix = sympy.Matrix(value)
+    check_square(matrix, operation)
+    return matrix
 
 
 def _unary(function: Callable, name: str) -> Callable:
@@ -185,7 +304,7 @@ def _unary(function: Callable, name: str) -> Callable:
 def _pick(args, scope):
     """Item ``index`` (0-based; a number or an expression of the parameters)."""
     items, index = _args(args, (2,), "pick")
-    values = list(_value(items, scope))
+    values = list(_value(items, scope, text_ok=True))
     position = _value(index, scope)
     if not (position.is_Integer and 0 <= int(position) < len(values)):
         raise DeriveError(f"pick: index {position} is not between 0 and {len(values) - 1}")
@@ -196,12 +315,17 @@ def _op_label(args, scope):
     text = _args(args, (1,), "label")[0]
     if not isinstance(text, str):
         raise DeriveError("label takes a text")
-    return text
+    if len(text) > MAX_LABEL:
+        raise DeriveError(f"a label of {len(text)} characters; at most {MAX_LABEL}")
+    return Text(text)
 
 
 def _op_decimal(args, scope):
     """A value rounded to some decimals, as an exact rational (0.1234 -> 617/5000)."""
     expr, digits = _args(args, (2,), "decimal")
+    if type(digits) is not int or not 0 <= digits <= MAX_DIGITS:
+        raise DeriveError(f"decimal: the digits must be a whole number from 0 to "
+                          f"{MAX_DIGITS}, not {digits!r}")
     value = sympy.N(_value(expr, scope), 30)
     return sympy.Rational(str(round(Fraction(str(value)), int(digits))))
 
@@ -218,16 +342,16 @@ OPERATIONS: dict[str, Callable[[Any, Scope], Any]] = {
     "factor": _unary(sympy.factor, "factor"),
     "cancel": _unary(sympy.cancel, "cancel"),
     "together": _unary(sympy.together, "together"),
-    "matrix": lambda args, scope: sympy.Matrix(_value(args, scope)),
-    "vector": lambda args, scope: sympy.Matrix(_value(args, scope)),
-    "list": lambda args, scope: list(_value(args, scope)),
+    "matrix": lambda args, scope: sympy.Matrix(check_size(_value(args, scope))),
+    "vector": lambda args, scope: sympy.Matrix(check_size(_value(args, scope))),
+    "list": lambda args, scope: list(_value(args, scope, text_ok=True)),
     "transpose": _unary(lambda m: sympy.Matrix(m).T, "transpose"),
-    "det": _unary(lambda m: sympy.Matrix(m).det(), "det"),
-    "inverse": _unary(lambda m: sympy.Matrix(m).inv(), "inverse"),
+    "det": _unary(lambda m: _square(m, "det").det(), "det"),
+    "inverse": _unary(lambda m: _square(m, "inverse").inv(), "inverse"),
     "norm": _unary(lambda v: sympy.sqrt(sum(e**2 for e in _column(v))), "norm"),
     "dot": lambda args, scope: (lambda u, v: sum(a * b for a, b in zip(_column(u), _column(v))))(
         *[_value(a, scope) for a in _args(args, (2,), "dot")]),
-    "eigenvalues": _unary(lambda m: sorted(sympy.Matrix(m).eigenvals(multiple=True),
+    "eigenvalues": _unary(lambda m: sorted(_square(m, "eigenvalues").eigenvals(multiple=True),
                                            key=lambda e: float(sympy.re(e))), "eigenvalues"),
     "classify": _op_classify,
     "limit": lambda args, scope: (lambda e, v, p: sympy.limit(e, v, p))(
@@ -250,10 +374,11 @@ def compute(spec: Any, scope: Scope) -> Any:
         if name not in OPERATIONS:
             raise DeriveError(f"unknown operation {name!r}; the operations are "
                               f"{', '.join(sorted(OPERATIONS))}")
-        return OPERATIONS[name](args, scope)
+        value = _as_text_values(OPERATIONS[name](args, scope))
+        return check_size(value, f"the result of {name}")
     if isinstance(spec, list):
-        return [_value(a, scope) for a in spec]
-    return read_expression(spec, scope)
+        return _value(spec, scope, text_ok=True)
+    return read_expression(spec, scope, text_ok=True)
 
 
 _RELATIONS = (("==", sympy.Eq), ("!=", sympy.Ne), ("<=", sympy.Le), (">=", sympy.Ge),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sympy
 
+from generator.banks.limits import MAX_MATRIX_SIDE
 from generator.errors import DeriveError
 from grader.labels import shape_label
 from generator.banks.solvers.registry import register
@@ -23,6 +24,14 @@ def _int(value, what: str) -> int:
     if not (isinstance(value, int) or getattr(value, "is_Integer", False)):
         raise DeriveError(f"{what} must be an integer, not {value!r}")
     return int(value)
+
+
+def _dimension(value, what: str) -> int:
+    """A size of a generic vector or matrix: small, since its symbols are all built."""
+    size = _int(value, what)
+    if not 1 <= size <= MAX_MATRIX_SIDE:
+        raise DeriveError(f"{what} must be from 1 to {MAX_MATRIX_SIDE}, not {size}")
+    return size
 
 
 def _column(value) -> sympy.Matrix:
@@ -157,7 +166,7 @@ def derivative_shapes(n, m, layout="numerator"):
     row) or ``denominator`` (every object transposed: the mistake of mixing conventions),
     or ``partial-is-number`` (the mistake of calling every partial derivative a number).
     """
-    n, m = _int(n, "n"), _int(m, "m")
+    n, m = _dimension(n, "n"), _dimension(m, "m")
     if n < 2 or m < 2:
         raise DeriveError("derivative_shapes: n and m must be at least 2")
     layout = str(layout)
@@ -205,7 +214,8 @@ def _shape_object(item: int, m: int, n: int):
 @register
 def jacobian_shape(item, m, n):
     """The shape ``RxC`` (a label such as ``3x2``) of the derivative object ``item``."""
-    rows, cols = _shape_object(_int(item, "item"), _int(m, "m"), _int(n, "n")).shape
+    rows, cols = _shape_object(_int(item, "item"), _dimension(m, "m"),
+                               _dimension(n, "n")).shape
     return f"{rows}x{cols}"
 
 
@@ -221,6 +231,6 @@ def output_shape(item, m, n):
     """The shape of the function's own output for item ``item`` of :func:`jacobian_shape`
     (a column m x 1 or n x 1, or 1x1 for the scalar loss): the answer of a student who
     confuses a function with its derivative."""
-    item, m, n = _int(item, "item"), _int(m, "m"), _int(n, "n")
+    item, m, n = _int(item, "item"), _dimension(m, "m"), _dimension(n, "n")
     rows = {0: m, 1: m, 2: n, 3: 1}[item]
     return f"{rows}x1"

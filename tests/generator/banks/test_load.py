@@ -62,11 +62,13 @@ BROKEN = [
      "family square: no parameters meeting the constraints were found in 200 draws"),
     (("    prompt: Differentiate $f(x) = {{ f }}$.\n",
       "    prompt: Differentiate $f(x) = {{ g }}$.\n"), 16,
-     "family square: template: 'g' is undefined"),
+     "family square: template uses 'g', which is not a value; values are: a, f, df"),
     (("bank: test-bank\n", "bank: Test Bank\n"), 1,
-     "bank: 'Test Bank' is not a valid name"),
-    (("    covers: [basic-rules]\n", "    covers: [integrals]\n"), 7,
-     "family square: covers unknown catalogue id(s) integrals"),
+     "bank: 'Test Bank' is not a valid id (lower-case letters, digits and '-', starting "
+     "with a letter or digit)"),
+    (("    covers: [basic-rules]\n", "    covers: [Integrals]\n"), 7,
+     "families.0.covers.0: 'Integrals' is not a valid id (lower-case letters, digits and "
+     "'-', starting with a letter or digit)"),
     (("      a: {range: [1, 9]}\n", "      a: {range: [1, 9], choice: [1]}\n"), 11,
      "families.0.params.a: a parameter needs exactly one of range or choice"),
     (("    verify: {derivative: f, wrt: x}\n", ""), 5,

@@ -1,0 +1,165 @@
+"""Bounds on what a bank may make the generator compute.
+
+A bank file is untrusted: a derivative of order 10^8, ``expand((x+a+1)^5000)`` or a
+14x14 symbolic determinant would each keep a CPU busy for hours.  Two kinds of bound
+apply, and every one of them ends in a :class:`~generator.errors.DeriveError` that the
+caller turns into ``file:line: reason``:
+
+* static limits, checked before SymPy is called (orders, exponents, matrix sizes,
+  expression sizes, digits), which hold everywhere;
+* a deadline per instance (:func:`deadline`), enforced with ``SIGALRM`` where that is
+  possible (the main thread of a process: the CLI and the ``generate`` pool workers).
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import sympy
+
+from generator.errors import DeriveError
+
+__all__ = ["DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS", "MAX_EXPRESSION_NODES",
+           "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER", "MAX_SQUARE_SIDE",
+           "DeadlineExceeded", "check_size", "check_square", "deadline"]
+
+#: Seconds one instance (all its values, constraints and templates) may take.
+DEADLINE_SECONDS = 20.0
+#: Highest order of a derivative.
+MAX_DIFF_ORDER = 10
+#: Largest exponent of a power of a symbolic expression, (x + a)^100.
+MAX_POWER = 100
+#: Largest side of a matrix given to det, inverse, eigenvalues or classify.
+MAX_SQUARE_SIDE = 6
+#: Largest side of any matrix a bank builds.
+MAX_MATRIX_SIDE = 20
+#: Largest expression (SymPy tree nodes) a value may have.
+MAX_EXPRESSION_NODES = 20_000
+#: Most decimal digits of an exact integer or rational in a value.
+MAX_NUMBER_DIGITS = 1_000
+#: Most digits a decimal rounding may ask for.
+MAX_DIGITS = 15
+
+
+class DeadlineExceeded(BaseException):
+    """Raised from the alarm handler inside a computation that ran past its deadline.
+
+    A ``BaseException`` so that SymPy's internal ``except Exception`` clauses cannot
+    swallow it; :func:`deadline` turns it into a :class:`DeriveError`.
+    """
+
+
+_active: list[float] = []
+
+
+def _can_alarm() -> bool:
+    return (hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
+            and threading.current_thread() is threading.main_thread())
+
+
+def _on_alarm(signum, frame) -> None:
+    raise DeadlineExceeded()
+
+
+@contextmanager
+def deadline(seconds: float | None = None, what: str = "this instance") -> Iterator[None]:
+    """Run the body under a time limit; past it, raise :class:`DeriveError`.
+
+    Nested deadlines keep the outer one (a family's budget is not reset by each value).
+    Outside the main thread no alarm can be set; the static limits still hold there.
+
+    Raises:
+        DeriveError: "... took longer than N s", when the time runs out.
+    """
+    seconds = DEADLINE_SECONDS if seconds is None else seconds
+    if _active or not _can_alarm():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _active.append(seconds)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except DeadlineExceeded:
+        raise DeriveError(f"computing {what} took longer than {seconds:g} s; "
+                          "make the expressions smaller") from None
+    finally:
+        _active.pop()
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_square(matrix: Any, operation: str) -> None:
+    """Refuse a matrix too large for ``operation`` (det, inverse, eigenvalues)."""
+    rows, cols = getattr(matrix, "shape", (0, 0))
+    if max(rows, cols) > MAX_SQUARE_SIDE:
+        raise DeriveError(f"{operation}: the matrix is {rows}x{cols}; at most "
+                          f"{MAX_SQUARE_SIDE}x{MAX_SQUARE_SIDE}")
+
+
+def check_size(value: Any, what: str = "the value") -> Any:
+    """Return ``value`` if it is within the size limits, else raise :class:`DeriveError`.
+
+    Checks matrix sides, the number of nodes, the exponents of symbolic powers and the
+    size of exact numbers, of a SymPy value or a (nested) list of them.
+    """
+    budget = [MAX_EXPRESSION_NODES]
+    _check(value, what, budget, 0)
+    return value
+
+
+def _check(value: Any, what: str, budget: list[int], depth: int) -> None:
+    if depth > 50:
+        raise DeriveError(f"{what} is nested too deeply")
+    if isinstance(value, (list, tuple)):
+        if len(value) > MAX_MATRIX_SIDE * MAX_MATRIX_SIDE:
+            raise DeriveError(f"{what} has {len(value)} items; at most "
+                              f"{MAX_MATRIX_SIDE * MAX_MATRIX_SIDE}")
+        for item in value:
+            _check(item, what, budget, depth + 1)
+        return
+    if isinstance(value, sympy.MatrixBase):
+        if max(value.shape) > MAX_MATRIX_SIDE:
+            raise DeriveError(f"{what} is a {value.shape[0]}x{value.shape[1]} matrix; at most "
+                              f"{MAX_MATRIX_SIDE}x{MAX_MATRIX_SIDE}")
+        for item in value:
+            _check(item, what, budget, depth + 1)
+        return
+    if not isinstance(value, sympy.Basic):
+        return
+    for node in sympy.preorder_traversal(value):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise DeriveError(f"{what} is too large (over {MAX_EXPRESSION_NODES} terms "
+                              "and factors)")
+        if isinstance(node, sympy.Integer):
+            if node.p.bit_length() > MAX_NUMBER_DIGITS * 3.33:
+                raise DeriveError(f"{what} holds a number with over {MAX_NUMBER_DIGITS} digits")
+        elif isinstance(node, sympy.Rational):
+            if max(abs(node.p), node.q).bit_length() > MAX_NUMBER_DIGITS * 3.33:
+                raise DeriveError(f"{what} holds a number with over {MAX_NUMBER_DIGITS} digits")
+        elif isinstance(node, sympy.Pow):
+            _check_power(node, what)
+
+
+def _check_power(node: sympy.Pow, what: str) -> None:
+    base, exponent = node.args
+    if not exponent.is_Number:
+        return
+    size = abs(exponent)
+    if not math.isfinite(float(size)):
+        return
+    if base.is_Number:
+        # 9^(9^9) is kept unevaluated by the reader; simplify or N would compute it.
+        if size > MAX_NUMBER_DIGITS and abs(base) != 1:
+            raise DeriveError(f"{what} holds a power of a number with exponent {exponent}; "
+                              f"at most {MAX_NUMBER_DIGITS}")
+    elif size > MAX_POWER:
+        raise DeriveError(f"{what} holds a power with exponent {exponent}; powers of "
+                          f"expressions may have exponents up to {MAX_POWER}")
