@@ -90,3 +90,12 @@ def describe_difference(comparison: Comparison, what: str = "Your answer") -> st
     if where:
         return f"{what} is not equal to the correct answer (they differ at {where})."
     return f"{what} is not equal to the correct answer."
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """``1 component``, ``2 components``: a count with its noun in the right number.
+
+    >>> counted(1, "component"), counted(3, "entry", "entries")
+    ('1 component', '3 entries')
+    """
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

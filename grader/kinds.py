@@ -113,7 +113,7 @@ def _shape_name(node: Node) -> str:
     if isinstance(node, Matrix):
         return f"a {len(node.rows)}×{len(node.rows[0])} matrix"
     if isinstance(node, (Vector, Tuple)):
-        return f"a list of {len(node.items)} items"
+        return f"a list of {feedback.counted(len(node.items), 'item')}"
     if isinstance(node, SetOf):
         return "a set"
     if isinstance(node, (Eq,)):
@@ -202,10 +202,11 @@ def grade_vector(expected: Node, answer: Node, ctx: Context) -> Graded:
         raise ValueError("the expected answer of a vector question must be a vector")
     got = _components(answer)
     if got is None:
-        return _incorrect(f"A vector with {len(want)} components is expected, "
+        return _incorrect(f"A vector with {feedback.counted(len(want), 'component')} is "
+                          f"expected, "
                           f"but you gave {_shape_name(answer)}.")
     if len(got) != len(want):
-        return _incorrect(f"Your vector has {len(got)} components; "
+        return _incorrect(f"Your vector has {feedback.counted(len(got), 'component')}; "
                           f"the answer has {len(want)}.")
     names = [str(k + 1) for k in range(len(want))]
     return _grade_entries(list(want), list(got), names, ctx, "Component")
@@ -224,7 +225,7 @@ def _point_components(answer: Node, ctx: Context, size: int) -> tuple[Node, ...]
         return tuple(given[v] for v in order)
     got = _components(answer)
     if got is None:
-        return f"A point with {size} coordinates is expected, as in (1, 2)."
+        return f"A point with {feedback.counted(size, 'coordinate')} is expected, as in (1, 2)."
     return got
 
 
@@ -237,7 +238,8 @@ def grade_point(expected: Node, answer: Node, ctx: Context) -> Graded:
     if isinstance(got, str):
         return _incorrect(got)
     if len(got) != len(want):
-        return _incorrect(f"Your point has {len(got)} coordinates; it should have {len(want)}.")
+        return _incorrect(f"Your point has {feedback.counted(len(got), 'coordinate')}; "
+                          f"it should have {len(want)}.")
     names = [str(k + 1) for k in range(len(want))]
     return _grade_entries(list(want), list(got), names, ctx, "Coordinate")
 
@@ -359,7 +361,7 @@ def grade_set(expected: Node, answer: Node, ctx: Context) -> Graded:
     want = _elements(expected, points, names)
     got = _elements(answer, points, names)
     if len(got) > MAX_SET_ELEMENTS:
-        return _incorrect(f"Your set lists {len(got)} elements; at most "
+        return _incorrect(f"Your set lists {feedback.counted(len(got), 'element')}; at most "
                           f"{MAX_SET_ELEMENTS} are read.")
     matched: set[int] = set()
     extra, unsure = [], 0
