@@ -231,6 +231,7 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
                      difficulty, family_ids, shuffle, fmt, workers, quiet) -> None:
     """One worksheet version per student, an answer key, solutions and a manifest."""
     from calcdrill.generate import generate_class
+    from calcdrill.planning import class_warnings
     from generator.documents.render import DocumentInfo
 
     if bool(roster) == bool(copies):
@@ -244,6 +245,9 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
         students = read_roster(roster) if roster else [
             Student(f"v{k:03d}", f"Version {k}") for k in range(1, copies + 1)]
         levels = [int(d) for d in difficulty.split(",") if d.strip()] if difficulty else None
+        for warning in class_warnings(banks, problems, len(students), seed=seed,
+                                      difficulty=levels, family_ids=family_ids):
+            click.echo(f"warning: {warning}", err=True)
         result = generate_class(banks, students, problems=problems, seed=seed, out=out,
                                 info=DocumentInfo(title, course, date_), fmt=fmt,
                                 difficulty=levels, family_ids=family_ids, shuffle=shuffle,
