@@ -9,7 +9,7 @@ import pytest
 from calcdrill.cli import cli
 from calcdrill.csvtable import format_score, read_back, restore_cell, safe_cell
 from calcdrill.submissions import read_submissions
-from classfiles import read_rows, write_manifest
+from tests.calcdrill.classfiles import read_rows, write_manifest
 
 HEADER = "student_id,code,answer\n"
 

@@ -10,7 +10,7 @@ import csv
 import pytest
 
 from calcdrill.cli import cli
-from classfiles import read_rows, write_manifest
+from tests.calcdrill.classfiles import read_rows, write_manifest
 
 HEADER = "student_id,code,answer\n"
 GOOD = ["s1,AAAA-BBBB-CC11,2x e^(x^2)", "s2,AAAA-BBBB-DD21,e^(x^2)",

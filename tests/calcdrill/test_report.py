@@ -33,7 +33,7 @@ def test_report_counts_students_rows_and_flags(runner, tmp_path):
     """A trailing blank row is nobody; flagged counts rows; the absent are named as such;
     number columns and their headers are both right-aligned."""
     from calcdrill.cli import cli
-    from classfiles import write_manifest
+    from tests.calcdrill.classfiles import write_manifest
 
     (tmp_path / "subs.csv").write_text(
         "student_id,code,answer\n"
