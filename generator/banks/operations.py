@@ -14,12 +14,13 @@ Lagrange systems, gradient steps).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable
 
 import sympy
 
+from generator.banks.matrices import matrix_expression_op
 from generator.banks.solvers import SOLVERS
 from generator.banks.solvers.multivariable import classify_by_signs
 from generator.errors import DeriveError
@@ -37,6 +38,8 @@ class Scope:
 
     symbols: dict[str, sympy.Symbol]
     values: dict[str, Any]
+    #: Declared matrix shapes, for ``matrix_expression`` values (see :mod:`.matrices`).
+    shapes: dict[str, str] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         return list(self.symbols) + list(self.values)
@@ -237,6 +240,7 @@ OPERATIONS: dict[str, Callable[[Any, Scope], Any]] = {
     "label": _op_label,
     "decimal": _op_decimal,
     "solver": _op_solver,
+    "matrix_expression": matrix_expression_op,
 }
 
 
