@@ -200,6 +200,7 @@ def matrix_value(text: str, shapes: Mapping[str, object], scalars: Mapping[str, 
     try:
         # the parameters' names are whole words here (lam), not products of letters
         tree = read(text, symbols=declared, scalars=names, lenient=True).tree
+        infer(tree, declared, text)  # errors quote the bank's own text
         filled = _fill(tree, {normalize_name(k): _number(v) for k, v in scalars.items()
                               if normalize_name(k) not in declared})
         out = to_text(filled)
