@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Mapping
 
 import sympy
@@ -195,6 +196,14 @@ def matrix_value(text: str, shapes: Mapping[str, object], scalars: Mapping[str, 
         DeriveError: when the text cannot be read or its shapes do not fit (the caller
             adds the file and line).
     """
+    # Every seed of a family reads the same texts with few distinct parameter values.
+    return _matrix_value(text, tuple((str(k), str(v)) for k, v in shapes.items()),
+                         tuple(sorted((str(k), v) for k, v in scalars.items())))
+
+
+@lru_cache(maxsize=4096)
+def _matrix_value(text: str, shape_items: tuple, scalar_items: tuple) -> MatrixExpression:
+    shapes, scalars = dict(shape_items), dict(scalar_items)
     declared = parse_shapes(shapes)
     names = {normalize_name(k) for k in scalars} - set(declared)
     try:
