@@ -41,6 +41,7 @@ from grader.matexpr.read import ONES, normalize_name, read
 from grader.matexpr.shapes import Shape, infer, parse_shapes
 from grader.matexpr.tree import (
     Call, Const, Identity, Inverse, MNode, Neg, Num, Ones, Power, Product, Sum, Sym, Transpose,
+    walk,
 )
 
 __all__ = ["KIND", "MATRIX_ASSUMPTIONS", "MatrixExpression", "check_matrix_family",
@@ -188,9 +189,17 @@ def _fill(node: MNode, values: Mapping[str, MNode]) -> MNode:
     return node
 
 
-def matrix_value(text: str, shapes: Mapping[str, object], scalars: Mapping[str, Any]
-                 ) -> MatrixExpression:
-    """Read ``text`` with ``shapes``, fill in the scalar values named in ``scalars``.
+def matrix_value(text: str, shapes: Mapping[str, object], scalars: Mapping[str, Any],
+                 matrices: Mapping[str, MatrixExpression] | None = None) -> MatrixExpression:
+    """Read ``text`` with ``shapes``; fill in the scalar values named in ``scalars`` and
+    the earlier matrix expressions named in ``matrices``.
+
+    A value that is one symbol (``u: {pick: j, from: [x, w]}``) lets a family vary the
+    letters it uses; a longer one (``r: X w - y``) names a part of an expression.
+
+    >>> r = matrix_value("X w - y", {"X": "n×d", "w": "d", "y": "n"}, {})
+    >>> matrix_value("X^T r", {"X": "n×d", "w": "d", "y": "n"}, {}, {"r": r}).text
+    'X^T (X w - y)'
 
     Raises:
         DeriveError: when the text cannot be read or its shapes do not fit (the caller
@@ -198,20 +207,26 @@ def matrix_value(text: str, shapes: Mapping[str, object], scalars: Mapping[str, 
     """
     # Every seed of a family reads the same texts with few distinct parameter values.
     return _matrix_value(text, tuple((str(k), str(v)) for k, v in shapes.items()),
-                         tuple(sorted((str(k), v) for k, v in scalars.items())))
+                         tuple(sorted((str(k), v) for k, v in scalars.items())),
+                         tuple(sorted((str(k), v.text) for k, v in (matrices or {}).items())))
 
 
 @lru_cache(maxsize=4096)
-def _matrix_value(text: str, shape_items: tuple, scalar_items: tuple) -> MatrixExpression:
-    shapes, scalars = dict(shape_items), dict(scalar_items)
+def _matrix_value(text: str, shape_items: tuple, scalar_items: tuple, matrix_items: tuple
+                  ) -> MatrixExpression:
+    shapes, scalars, matrices = dict(shape_items), dict(scalar_items), dict(matrix_items)
     declared = parse_shapes(shapes)
-    names = {normalize_name(k) for k in scalars} - set(declared)
+    names = {normalize_name(k) for k in [*scalars, *matrices]} - set(declared)
     try:
-        # the parameters' names are whole words here (lam), not products of letters
+        # the values' names are whole words here (lam), not products of letters
         tree = read(text, symbols=declared, scalars=names, lenient=True).tree
-        infer(tree, declared, text)  # errors quote the bank's own text
-        filled = _fill(tree, {normalize_name(k): _number(v) for k, v in scalars.items()
-                              if normalize_name(k) not in declared})
+        inner = {normalize_name(k) for k in matrices} - set(declared)
+        if not any(isinstance(n, Sym) and n.name in inner for n in walk(tree)):
+            infer(tree, declared, text)  # errors quote the bank's own text
+        values = {normalize_name(k): _number(v) for k, v in scalars.items()}
+        values.update({normalize_name(k): read(v, symbols=declared, lenient=True).tree
+                       for k, v in matrices.items()})
+        filled = _fill(tree, {k: v for k, v in values.items() if k not in declared})
         out = to_text(filled)
         tree, shape = infer(read(out, symbols=declared, lenient=True).tree, declared, out)
     except ReadError as err:
@@ -251,7 +266,9 @@ def matrix_expression_op(args: Any, scope) -> MatrixExpression:
     if not isinstance(args, str):
         raise DeriveError(f"matrix_expression takes a text such as \"X^T(Xw - y)\", not "
                           f"{args!r}")
-    return matrix_value(args, shapes, _scalars(scope))
+    matrices = {name: value for name, value in scope.values.items()
+                if isinstance(value, MatrixExpression)}
+    return matrix_value(args, shapes, _scalars(scope), matrices)
 
 
 # -- what templates and the key show --------------------------------------------------------------
@@ -325,6 +342,9 @@ def check_matrix_family(family) -> None:
                             f"{', '.join(MATRIX_ASSUMPTIONS)} for it")
     scalars = {normalize_name(n) for n in [*family.params, *family.values]
                if normalize_name(n) not in declared}
+    # texts naming an earlier matrix value are checked once it is filled in, when generated
+    composed = {normalize_name(n) for n, spec in family.values.items()
+                if isinstance(spec, dict) and "matrix_expression" in spec}
     for name, spec in family.values.items():
         if isinstance(spec, dict) and "matrix_expression" in spec:
             texts = spec["matrix_expression"]
@@ -338,7 +358,8 @@ def check_matrix_family(family) -> None:
                     # parameters are scalars: filled in or not, the shapes are the same
                     tree = read(text, symbols=declared, scalars=scalars,
                                 lenient=True).tree
-                    infer(tree, declared, text)
+                    if not any(isinstance(n, Sym) and n.name in composed for n in walk(tree)):
+                        infer(tree, declared, text)
                 except ReadError as err:
                     raise error(f"values.{name}", f"value {name}: matrix expression "
                                 f"{text!r}: {err.message}") from None

@@ -39,7 +39,8 @@ class TestManifest:
         data = json.loads(manifest_path.read_text("utf-8"))
         first = data["students"][0]["problems"][0]
         assert (first["kind"], first["answer"], first["shapes"]) == (
-            "matrix-expression", "A^T (A x - b)", {"A": "m×n", "x": "n", "b": "m"})
+            "matrix-expression", "A^T (A x - b)",
+            {"A": "m×n", "x": "n", "b": "m", "X": "m×n", "w": "n", "theta": "n", "y": "m"})
         manifest = load_manifest(manifest_path)
         problems = manifest.students["s2"]["problems"]
         assert [p.shapes for p in problems] == [

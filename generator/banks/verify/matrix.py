@@ -97,7 +97,10 @@ def _setup(instance: Instance, spec: dict[str, Any], name: str) -> _Problem:
     declared = parse_shapes(instance.shapes)
     function, _ = _read(_text(instance, spec[name]), declared, "the function")
     key, key_shape = _read(instance.answer, declared, "the key")
-    wrt = normalize_name(str(spec.get("wrt", "")))
+    wrt = spec.get("wrt", "")
+    if isinstance(wrt, str) and isinstance(instance.values.get(wrt), MatrixExpression):
+        wrt = instance.values[wrt].text  # a value naming the variable: the letters vary
+    wrt = normalize_name(str(wrt))
     if wrt not in declared:
         raise VerificationError(f"wrt: {spec.get('wrt')!r} is not a declared matrix or vector "
                                 f"({', '.join(declared)})")

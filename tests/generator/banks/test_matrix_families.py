@@ -74,6 +74,21 @@ class TestShippedBank:
                "\\right\\rVert^{2} + \\frac{3}{20}" in instance.prompt
         assert instance.shapes == {"X": "n×d", "w": "d", "y": "n"}
 
+    def test_letters_vary(self):
+        """Least squares is asked as Ax ≈ b, Xw ≈ y or Xθ ≈ y; each graded in its letters."""
+        family = BANK.family("least-squares-matrix")
+        instances = {}
+        for seed in range(1, 60):
+            instance = make_instance(BANK, family, seed)
+            instances.setdefault(instance.values["u"].text, instance)
+        assert sorted(instances) == ["theta", "w", "x"]
+        theta = instances["theta"]
+        assert theta.answer.endswith("X^T (X theta - y)")
+        assert "\\nabla_{ \\boldsymbol{\\theta} } f" in theta.prompt
+        coefficient = theta.params["c"]
+        assert theta.grade(f"{coefficient} Xᵀ(Xθ − y)").status == "correct"
+        assert theta.grade(f"{coefficient} Xᵀ(Xw − y)").status == "incorrect"
+
     def test_symmetric_assumption_reaches_the_grader(self):
         """A symmetric family accepts the unsymmetrised form too."""
         instance = make_instance(BANK, BANK.family("quadratic-form-symmetric"), 0)
