@@ -2,9 +2,9 @@
 
 ``DIR/manifest.json`` follows SPEC §3.3: ``{"students": [{"student_id", "name",
 "problems": [{"student_id", "number", "code", "family", "kind", "answer", "variables",
-"assume", "tolerance", "prompt"}]}], ...}`` (and ``shapes`` for matrix expressions).  Each problem also carries its bank,
-version, seed and the family's known mistakes, so grading needs neither the banks nor
-the generator.
+"assume", "tolerance", "prompt"}]}], ...}``.  Each problem also carries its bank,
+version, seed and the family's known mistakes (and ``shapes`` for matrix expressions),
+so grading needs neither the banks nor the generator.
 """
 
 from __future__ import annotations

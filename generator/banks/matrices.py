@@ -319,6 +319,10 @@ def check_matrix_family(family) -> None:
     if family.answer_kind != KIND:
         if family.shapes:
             raise error("shapes", f"shapes are only for answers of kind {KIND}")
+        for name, how in family.assume.items():
+            if how in MATRIX_ASSUMPTIONS:
+                raise error(f"assume.{name}", f"{name} is assumed {how}, but only a matrix "
+                            f"declared under shapes can be (answer kind {KIND})")
         return
     if not family.shapes:
         raise error("answer", f"an answer of kind {KIND} needs shapes, e.g. "

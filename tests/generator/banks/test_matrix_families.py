@@ -234,6 +234,16 @@ class TestBankFormat:
         assert str(info.value) == f"{path}:{line}: {message}"
         assert [str(e) for e in validate_bank_file(path)] == [f"{path}:{line}: {message}"]
 
+    def test_matrix_assumption_in_a_scalar_family(self, tmp_path):
+        """`symmetric` on a scalar variable is an error where it is written, not a crash."""
+        text = GOOD.replace("    shapes: {X: n×d, w: d, y: n}\n", "    assume: {x: symmetric}\n")
+        path = write(tmp_path, text.replace("kind: matrix-expression", "kind: expression"))
+        with pytest.raises(BankError) as info:
+            load_bank(path)
+        assert str(info.value) == (
+            f"{path}:10: family ls: x is assumed symmetric, but only a matrix declared under "
+            "shapes can be (answer kind matrix-expression)")
+
     def test_a_wrong_key_is_refused_by_the_verifier(self, tmp_path):
         """A family stating 2Xᵀ(Xw − y) for ½‖Xw − y‖² fails `validate --deep`."""
         text = GOOD.replace('"c*X^T(X w - y)"', '"2*c*X^T(X w - y)"')
