@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -47,22 +48,40 @@ def _parse_assume(values: tuple[str, ...]) -> dict[str, str]:
     return assume
 
 
+def _parse_shapes(values: tuple[str, ...]) -> dict[str, str]:
+    """``X=n×d,w=d`` (a comma before the next ``NAME=`` separates; ``n,d`` stays a shape)."""
+    shapes = {}
+    for item in values:
+        for part in re.split(r",\s*(?=[^,=]+=)", item):
+            name, sep, shape = part.partition("=")
+            if not sep or not name.strip() or not shape.strip():
+                raise click.BadParameter(f"{part!r}: write NAME=SHAPE, e.g. X=n×d,w=d",
+                                         param_hint="--shapes")
+            shapes[name.strip()] = shape.strip()
+    return shapes
+
+
 # Answers often start with "-" (-e^-x): unknown "options" are taken as the answer.
 @cli.command("check", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, required=True, metavar="[CODE] ANSWER")
 @click.option("--expected", metavar="E", help="The correct answer, e.g. '2*x*exp(x^2)'.")
 @click.option("--kind", type=click.Choice(KINDS), default="expression", show_default=True)
-@click.option("--vars", "variables", default="x", show_default=True,
-              help="Comma-separated variables of the problem.")
+@click.option("--vars", "variables", default=None,
+              help="Comma-separated variables of the problem (default: x; none for "
+                   "matrix-expression).")
 @click.option("--assume", multiple=True, metavar="NAME=WHAT",
               help="positive, nonnegative, nonzero or real (default), e.g. x=positive.")
+@click.option("--shapes", multiple=True, metavar="NAME=SHAPE,...",
+              help="For --kind matrix-expression: the matrices and vectors, e.g. "
+                   "X=n×d,w=d,y=n (one size is a column vector).")
 @click.option("--tolerance", type=float, default=None,
               help="Absolute tolerance for numeric answers (default: exact).")
 @click.option("--bank", "bank_paths", multiple=True, metavar="PATH",
               help="A bank file to look the CODE up in, besides the shipped banks.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check_command(args: tuple[str, ...], expected: str | None, kind: str, variables: str,
-                  assume: tuple[str, ...], tolerance: float | None,
+def check_command(args: tuple[str, ...], expected: str | None, kind: str,
+                  variables: str | None, assume: tuple[str, ...], shapes: tuple[str, ...],
+                  tolerance: float | None,
                   bank_paths: tuple[str, ...], as_json: bool) -> None:
     """Check ANSWER to the printed problem CODE, or against --expected.
 
@@ -75,6 +94,8 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
       calcdrill check --expected 'x^x*(ln(x)+1)' 'x^x(ln x + 1)' --assume x=positive
       calcdrill check --expected '[[2,0],[2*x*sqrt(y), x^2/(2*sqrt(y))]]' --kind matrix --vars x,y \\
           --assume y=positive '[[2, 0], [2x√y, x²/(2√y)]]'
+      calcdrill check --expected 'X^T(Xw - y)' --kind matrix-expression \\
+          --shapes X=n×d,w=d,y=n 'Xᵀ(X w − y)'
     """
     if expected is None:
         if len(args) != 2:
@@ -93,8 +114,15 @@ def check_command(args: tuple[str, ...], expected: str | None, kind: str, variab
         if len(args) != 1:
             raise click.UsageError("give exactly one ANSWER (quote it if it contains spaces)")
         try:
+            if kind == "matrix-expression" and not shapes:
+                raise click.UsageError("--kind matrix-expression needs --shapes, e.g. "
+                                       "--shapes X=n×d,w=d,y=n (products do not commute, "
+                                       "so every matrix and vector must be declared)")
+            if variables is None:
+                variables = "" if kind == "matrix-expression" else "x"
             verdict = check(expected, args[0], kind=kind, variables=variables,
-                            assume=_parse_assume(assume), tolerance=tolerance)
+                            assume=_parse_assume(assume), tolerance=tolerance,
+                            shapes=_parse_shapes(shapes) or None)
         except ReadError as err:
             raise click.BadParameter(err.message, param_hint="--expected") from None
         except ValueError as err:

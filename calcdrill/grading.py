@@ -118,10 +118,10 @@ class GradedClass:
 
 
 def _grade_one(job: tuple) -> tuple[str, float, str, str, str]:
-    expected, answer, kind, variables, assume, tolerance, mistakes = job
+    expected, answer, kind, variables, assume, tolerance, mistakes, shapes = job
     try:
         verdict = check(expected, answer, kind=kind, variables=variables, assume=assume,
-                        tolerance=tolerance, mistakes=mistakes)
+                        tolerance=tolerance, mistakes=mistakes, shapes=shapes or None)
     except Exception as exc:  # noqa: BLE001
         # A grader bug on one answer must not cost the class its grades: the row is kept,
         # scored 0 and flagged for a person, with the error named so it can be reported.
@@ -294,8 +294,8 @@ def _find_problem(manifest: ClassManifest, codes: _CodeIndex,
 
 
 def _run(jobs, workers, progress, tqdm) -> None:
-    payload = [(p.answer, answer, p.kind, p.variables, p.assume, p.tolerance, p.mistakes)
-               for _, p, answer in jobs]
+    payload = [(p.answer, answer, p.kind, p.variables, p.assume, p.tolerance, p.mistakes,
+                p.shapes) for _, p, answer in jobs]
     workers = workers or os.cpu_count() or 1
     with tqdm(total=len(jobs), desc="grading", unit="answer", disable=not progress) as bar:
         if len(jobs) < POOL_THRESHOLD or workers == 1:

@@ -3,8 +3,8 @@
 ``DIR/manifest.json`` follows SPEC §3.3: ``{"students": [{"student_id", "name",
 "problems": [{"student_id", "number", "code", "family", "kind", "answer", "variables",
 "assume", "tolerance", "prompt"}]}], ...}``.  Each problem also carries its bank,
-version, seed and the family's known mistakes, so grading needs neither the banks nor
-the generator.
+version, seed and the family's known mistakes (and ``shapes`` for matrix expressions),
+so grading needs neither the banks nor the generator.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def manifest_dict(versions: Sequence[Version], info: DocumentInfo, *, seed: int,
                 "variables": list(i.variables),
                 "assume": dict(i.assume),
                 "tolerance": i.tolerance,
+                "shapes": dict(i.shapes),
                 "prompt": i.prompt,
                 "params": dict(i.params),
                 "mistakes": [asdict(m) for m in i.mistakes],
@@ -94,6 +95,8 @@ class ManifestProblem:
     #: The statement as printed, and the parameters drawn for it ({} in older manifests).
     prompt: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    #: Declared shapes of a matrix-expression answer ({} otherwise, and in older manifests).
+    shapes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,7 +126,7 @@ def load_manifest(path: str | Path) -> ClassManifest:
                 bank_version=p.get("bank_version"), prompt=p.get("prompt", ""),
                 params=dict(p.get("params") or {}),
                 variables=tuple(p["variables"]), assume=dict(p.get("assume") or {}),
-                tolerance=p.get("tolerance"),
+                tolerance=p.get("tolerance"), shapes=dict(p.get("shapes") or {}),
                 mistakes=tuple(Mistake(m["answer"], m["feedback"], m.get("name", ""))
                                for m in p.get("mistakes", ())))
                 for p in student["problems"]]

@@ -124,7 +124,8 @@ def refresh_keys(manifest: ClassManifest, banks: Sequence[Bank], *,
         differing += fresh.answer != problem.answer
         fresh_problems.append((sid, k, replace(problem, answer=fresh.answer, kind=fresh.kind,
                                                mistakes=fresh.mistakes,
-                                               tolerance=fresh.tolerance)))
+                                               tolerance=fresh.tolerance,
+                                               shapes=fresh.shapes)))
     if changed:
         raise RekeyError(changed)
     for sid, k, fresh_problem in fresh_problems:

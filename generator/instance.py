@@ -25,7 +25,9 @@ from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_c
 from generator.banks.operations import DeriveError, Scope, compute, constraint_holds, make_symbols, \
     read_expression
 from generator.errors import BankError
-from generator.documents.mathtext import answer_text, latex
+# The same printers as generator.documents.mathtext, which also print matrix expressions.
+from generator.banks.matrices import KIND as MATRIX_KIND, shapes_text
+from generator.banks.matrices import value_latex as latex, value_text as answer_text
 from grader import Mistake, check
 
 __all__ = ["Instance", "distinct_count", "example_instance", "instance_from_code",
@@ -67,11 +69,14 @@ class Instance:
     values: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: Mistakes left out because they give the right answer for these parameters.
     same_as_answer: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: For matrix-expression answers: the declared shapes, ``{"X": "n×d", "w": "d"}``.
+    shapes: dict[str, str] = field(default_factory=dict)
 
     def grade(self, answer: str):
         """Grade a student's answer to this instance (see :func:`grader.check`)."""
         return check(self.answer, answer, kind=self.kind, variables=self.variables,
-                     assume=self.assume, tolerance=self.tolerance, mistakes=self.mistakes)
+                     assume=self.assume, tolerance=self.tolerance, mistakes=self.mistakes,
+                     shapes=self.shapes or None)
 
 
 def seed_for(*parts: object) -> int:
@@ -183,8 +188,14 @@ class _Where(threading.local):
 _WHERE_STATE = _Where()
 
 
+def _expression(family: Family, text: Any) -> Any:
+    """An answer or mistake written in place: a matrix expression for that kind."""
+    return {"matrix_expression": text} if family.answer_kind == MATRIX_KIND else text
+
+
 def _compute_values(family: Family, params: dict[str, Any]) -> Scope:
-    scope = Scope(make_symbols(family.variables, family.assume), dict(params))
+    scope = Scope(make_symbols(family.variables, family.assume), dict(params),
+                  shapes=dict(family.shapes))
     for name, spec in family.values.items():
         _WHERE_STATE.now = [f"values.{name}", f"value {name}: "]
         try:
@@ -218,7 +229,7 @@ def _answer_value(family: Family, scope: Scope) -> Any:
     if family.answer_value in scope.values:
         return scope.values[family.answer_value]
     try:
-        return compute(family.answer_value, scope)
+        return compute(_expression(family, family.answer_value), scope)
     except DeriveError as err:
         raise _bank_error(family, "answer", f"answer: {err}") from None
     except Exception as err:
@@ -370,7 +381,7 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
     for k, spec in enumerate(family.mistakes):
         try:
             wrong = scope.values[spec.answer] if spec.answer in scope.values \
-                else compute(spec.answer, scope)
+                else compute(_expression(family, spec.answer), scope)
             wrong_text = str(answer_text(wrong, family.answer_kind))
         except Exception as err:  # DeriveError, or SymPy failing on a bad expression
             raise _bank_error(family, f"mistakes.{k}", f"mistake {spec.name}: {err}") from None
@@ -380,7 +391,8 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         # ...nor is one that gives the same answer as a mistake already listed.
         def same(other: str) -> bool:
             return check(other, wrong_text, kind=family.answer_kind, variables=variables,
-                         assume=family.assume, tolerance=family.tolerance).status == "correct"
+                         assume=family.assume, tolerance=family.tolerance,
+                         shapes=family.shapes or None).status == "correct"
 
         if same(answer):
             same_as_answer.append(spec.name)
@@ -395,7 +407,8 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         answer_latex=latex(value), variables=tuple(variables), assume=dict(family.assume),
         tolerance=family.tolerance, solution=solution, mistakes=tuple(mistakes),
         params={k: answer_text(v, "expression") for k, v in params.items()},
-        values=dict(scope.values), same_as_answer=tuple(same_as_answer))
+        values=dict(scope.values), same_as_answer=tuple(same_as_answer),
+        shapes=shapes_text(family.shapes))
 
 
 def _fast_constraint(text: str, names: list[str]):

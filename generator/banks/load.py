@@ -47,6 +47,7 @@ import jsonschema
 import yaml
 
 from generator.banks.limits import deadline
+from generator.banks.matrices import MATRIX_ASSUMPTIONS, check_matrix_family
 from generator.banks.templates import TemplateRuleError, compile_template, value_names_message
 from generator.errors import BankError, DeriveError
 from generator.resources import resource_dir
@@ -79,6 +80,8 @@ BANK_DIR = resource_dir("problem_banks")
 
 _NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+_SHAPES = {"type": "object", "minProperties": 1, "maxProperties": 40,
+           "additionalProperties": {"type": ["string", "integer"]}}
 _EXPRESSION_OR_OP = {"anyOf": [{"type": "string"}, {"type": "number"},
                                {"type": "object", "minProperties": 1, "maxProperties": 1},
                                {"type": "array"}]}
@@ -104,7 +107,9 @@ SCHEMA: dict[str, Any] = {
                            "minItems": 1},
                 "difficulty": {"type": "integer", "minimum": 1, "maximum": 3},
                 "variables": {"type": "array", "items": {"type": "string", "pattern": _NAME}},
-                "assume": {"type": "object", "additionalProperties": {"enum": list(ASSUMPTIONS)}},
+                "assume": {"type": "object", "additionalProperties": {
+                    "enum": list(ASSUMPTIONS) + list(MATRIX_ASSUMPTIONS)}},
+                "shapes": _SHAPES,
                 "params": {"type": "object", "additionalProperties": {
                     "type": "object", "additionalProperties": False,
                     "properties": {
@@ -129,6 +134,7 @@ SCHEMA: dict[str, Any] = {
                                "value": {"type": ["string", "number"]},
                                "tolerance": {"type": ["number", "null"]},
                                "variables": {"type": "array", "items": {"type": "string"}},
+                               "shapes": _SHAPES,
                            }},
                 "solution": {"type": "array", "minItems": 1, "items": {"type": "string"}},
                 "mistakes": {"type": "array", "items": {
@@ -181,6 +187,8 @@ class Family:
     mistakes: tuple[MistakeSpec, ...]
     verify: dict[str, Any]
     small: bool = False
+    #: Declared matrix shapes of a matrix-expression family ({} otherwise).
+    shapes: dict[str, Any] = field(default_factory=dict)
     line: int = 0
     path: Path = field(default=Path("<memory>"), compare=False)
     #: Line of each sub-key ("values.f", "require.0", "prompt"...), for messages.
@@ -395,6 +403,9 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
             raise BankError(f"family id {raw['id']!r} is used twice", path, where)
         ids.add(raw["id"])
         answer = raw["answer"]
+        if "shapes" in raw and "shapes" in answer:
+            raise BankError("declare shapes once, at family level or under answer",
+                            path, lines.line(("families", index, "answer", "shapes")))
         families.append(Family(
             id=raw["id"], index=index, title=raw["title"], covers=tuple(raw["covers"]),
             difficulty=raw["difficulty"], variables=tuple(raw["variables"]),
@@ -409,9 +420,11 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
             mistakes=tuple(MistakeSpec(m["name"], str(m["answer"]), m["feedback"])
                            for m in raw.get("mistakes") or ()),
             verify=dict(raw.get("verify") or {}), small=bool(raw.get("small", False)),
+            shapes=dict(raw.get("shapes") or answer.get("shapes") or {}),
             line=where, path=path,
             lines=_family_lines(lines, index, raw)))
         _check_family(families[-1])
+        check_matrix_family(families[-1])
     bank = Bank(data["bank"], data["title"], data["version"], tuple(families), path,
                 lines.line(("bank",)))
     return bank, lines

@@ -15,7 +15,7 @@ Lagrange systems, gradient steps).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -25,6 +25,7 @@ import sympy
 
 from generator.banks.limits import (MAX_DIFF_ORDER, MAX_DIGITS, MAX_MATRIX_SIDE,
                                     MAX_NUMBER_DIGITS, check_size, check_square)
+from generator.banks.matrices import matrix_expression_op
 from generator.banks.solvers import SOLVERS
 from generator.banks.solvers.multivariable import classify_by_signs
 from generator.errors import DeriveError
@@ -109,6 +110,8 @@ class Scope:
 
     symbols: dict[str, sympy.Symbol]
     values: dict[str, Any]
+    #: Declared matrix shapes, for ``matrix_expression`` values (see :mod:`.matrices`).
+    shapes: dict[str, str] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         return list(self.symbols) + list(self.values)
@@ -361,6 +364,7 @@ OPERATIONS: dict[str, Callable[[Any, Scope], Any]] = {
     "label": _op_label,
     "decimal": _op_decimal,
     "solver": _op_solver,
+    "matrix_expression": matrix_expression_op,
 }
 
 

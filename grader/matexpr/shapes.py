@@ -75,6 +75,8 @@ def parse_shapes(shapes: Mapping[str, object]) -> dict[str, Shape]:
 
     >>> parse_shapes({"X": "n×d", "w": "d", "δ": "3x1"})
     {'X': ('n', 'd'), 'w': ('d', 1), 'delta': (3, 1)}
+    >>> parse_shapes({"X": "nxd", "A": "d x d"})
+    {'X': ('n', 'd'), 'A': ('d', 'd')}
     """
     if len(shapes) > MAX_SYMBOLS:
         raise ValueError(f"{len(shapes)} symbols declared; at most {MAX_SYMBOLS}")
@@ -86,7 +88,7 @@ def parse_shapes(shapes: Mapping[str, object]) -> dict[str, Shape]:
             parts = [str(p) for p in spec]
         elif isinstance(spec, (str, int)):
             text = str(spec)
-            match = _SHAPE.fullmatch(text) or _SHAPE_NOSPACE.fullmatch(text)
+            match = _SHAPE_NOSPACE.fullmatch(text) or _SHAPE.fullmatch(text)
             if match is None:
                 raise ValueError(f"shape of {name!r} is {spec!r}; write rows×columns as in "
                                  "'n×d', or one size for a column vector as in 'd'")
