@@ -10,8 +10,10 @@ from grader.equivalence import Comparison, Domain, compare
 from grader.errors import AmbiguousReading, CalcdrillError, ReadError, Span
 from grader.latex import to_latex
 from grader.parse import parse
+from grader.reading import Reading, read_answer
 
 __all__ = [
-    "AmbiguousReading", "CalcdrillError", "Comparison", "Domain", "KINDS", "Mistake", "ReadError", "Span",
-    "Verdict", "check", "compare", "parse", "to_latex",
+    "AmbiguousReading", "CalcdrillError", "Comparison", "Domain", "KINDS", "Mistake",
+    "ReadError", "Reading", "Span", "Verdict", "check", "compare", "parse", "read_answer",
+    "to_latex",
 ]

@@ -158,7 +158,7 @@ def check(
     complex_ok = kind == "number"
     expected_tree = _read_expected(expected, variables, complex_ok)
     if kind in ("set", "point"):
-        answer = _list_separators(answer)
+        answer = list_separators(answer)
     if kind == "set" and " ".join(answer.lower().split()).strip(" .") in _EMPTY_SET_WORDS:
         answer = "{}"
     ctx = Context(domain, tolerance, deadline)
@@ -225,7 +225,7 @@ _EMPTY_SET_WORDS = frozenset({"empty", "empty set", "the empty set", "none", "no
                               "no solutions", "no points", "no critical points", "空集", "无"})
 
 
-def _list_separators(text: str) -> str:
+def list_separators(text: str) -> str:
     """``x = -1; x = 0`` lists a set too: top-level semicolons become commas.
 
     Same length, so every column in a message still points at what was typed; semicolons

@@ -74,6 +74,8 @@ class PreviewRequest(BaseModel):
     code: str | None = Field(None, max_length=64)
     variables: list[str] | str = Field(default_factory=lambda: ["x"])
     kind: Kind = "expression"
+    shapes: dict[str, str] | None = Field(
+        None, description="For kind matrix-expression without a code: the declared shapes.")
 
 
 class Preview(BaseModel):
@@ -133,14 +135,15 @@ async def api_check(body: CheckRequest, request: Request) -> JSONResponse:
 
 
 @router.post("/preview", response_model=Preview,
-             responses={404: {"description": "The code cannot be read."}})
+             responses={404: {"description": "The code cannot be read."},
+                        422: {"description": "A malformed request (e.g. no shapes)."}})
 async def api_preview(body: PreviewRequest, request: Request) -> dict:
     """How the answer is read, or why and at which column it cannot be; no verdict."""
     result = await _service(request).pool.run(
         tasks.preview, body.answer, code=body.code, variables=tuple(_names(body.variables)),
-        kind=body.kind)
+        kind=body.kind, shapes=body.shapes)
     if not result["ok"]:
-        raise HTTPException(404, result["error"])
+        raise HTTPException(result.get("status", 404), result["error"])
     return result
 
 

@@ -21,8 +21,8 @@ from generator.banks.load import Bank, find_bank, shipped_banks
 from generator.codes import CodeError
 from generator.documents.typeset import math_html, typeset
 from generator.instance import Instance, instance_from_code
-from grader import ReadError, Verdict, check, parse, to_latex
-from grader.tree import Matrix, Node, Tuple, Vector, free_names
+from grader import ReadError, Verdict, check, parse, read_answer, to_latex
+from grader.tree import Matrix, Node, Tuple, Vector
 
 __all__ = ["check_code", "check_expected", "load_banks", "preview", "problem_view", "warm_up"]
 
@@ -180,45 +180,37 @@ def check_expected(expected: str, answer: str, kind: str, variables: list[str] |
             "family": ""}
 
 
-def _read(answer: str, variables: tuple[str, ...], kind: str) -> dict[str, Any]:
-    if not answer.strip():
-        return {"ok": True, "state": "empty", "interpreted": "", "variables": [],
-                "reason": "", "column": None}
-    if kind == "label":
-        words = [w.strip() for w in answer.replace(";", ",").split(",") if w.strip()]
-        return {"ok": True, "state": "read", "interpreted": ", ".join(words)[:400],
-                "variables": [], "reason": "", "column": None}
-    text = answer
-    if kind in ("set", "point"):
-        # The grader reads "x = 1; x = 2" as a list: the same rewrite, same length.
-        depth, out = 0, []
-        for ch in text:
-            depth += ch in "([{"
-            depth -= ch in ")]}"
-            out.append("," if ch in ";；" and depth <= 0 else ch)
-        text = "".join(out)
+def _read(answer: str, variables: tuple[str, ...], kind: str,
+          shapes: dict[str, str] | None = None, expected: str = "") -> dict[str, Any]:
     try:
-        tree = parse(text, variables=variables, allow_complex=kind == "number")
-    except ReadError as err:
-        return {"ok": True, "state": "unreadable", "interpreted": "", "variables": [],
-                "reason": err.message, "column": err.column}
-    return {"ok": True, "state": "read", "interpreted": to_latex(tree),
-            "variables": sorted(free_names(tree)), "reason": "", "column": None}
+        reading = read_answer(answer, kind=kind, variables=variables, shapes=shapes,
+                              expected=expected)
+    except ValueError as err:  # the caller's options, not the student's text
+        return {"ok": False, "error": str(err), "status": 422}
+    state = "empty" if not answer.strip() else "read" if reading.readable else "unreadable"
+    return {"ok": True, "state": state, "interpreted": reading.latex,
+            "variables": list(reading.names), "reason": reading.reason,
+            "column": reading.column}
 
 
 def preview(answer: str, *, code: str | None = None, variables: tuple[str, ...] = (),
-            kind: str = "expression", html: bool = False) -> dict[str, Any]:
+            kind: str = "expression", shapes: dict[str, str] | None = None,
+            html: bool = False) -> dict[str, Any]:
     """How ``answer`` is read (LaTeX, variables found), or why and where it cannot be.
 
     With a code, the problem's variables and kind apply; otherwise the ones given.
     Nothing is graded: a preview never tells whether the answer is right.
     """
+    expected = ""
     if code:
         instance = _lookup(code)
         if isinstance(instance, str):
             return {"ok": False, "error": instance}
         variables, kind = instance.variables, instance.kind
-    result = _read(answer, tuple(variables), kind)
+        shapes, expected = instance.shapes or None, instance.answer
+    result = _read(answer, tuple(variables), kind, shapes, expected)
+    if not result["ok"]:
+        return result
     if html:
         tex = result["interpreted"]
         result["interpreted_html"] = typeset(tex).html if tex and kind != "label" else ""

@@ -137,6 +137,36 @@ def grade_matrix_expression(
     return Outcome(status, 0.0, message, interpreted)
 
 
+def interpret_matrix_expression(answer: str, *, shapes: Mapping[str, object],
+                                variables: Sequence[str] = (), expected: str = ""
+                                ) -> tuple[str, frozenset[str]]:
+    """How ``answer`` is read, as LaTeX, and the scalar names it uses; nothing is graded.
+
+    With ``expected``, the scalars it uses may appear in the answer too, and the shape
+    the answer must have is known.
+
+    Raises:
+        ReadError: (a :class:`ShapeError` for shapes that do not fit) where it cannot be read.
+        ValueError: without shapes, or for shapes that cannot be read (instructor errors).
+
+    >>> shapes = {"X": "n×d", "w": "d", "y": "n"}
+    >>> print(interpret_matrix_expression("Xᵀ(X w − y)", shapes=shapes)[0])
+    \\mathbf{X}^{\\top} \\left(\\mathbf{X} \\mathbf{w} - \\mathbf{y}\\right)
+    """
+    if not shapes:
+        raise ValueError("the matrix-expression kind needs shapes, as in "
+                         "shapes={'X': 'n×d', 'w': 'd'}")
+    if expected:
+        problem = _problem(expected, _key(shapes), (), tuple(variables))
+        declared, scalars, want = problem.declared, problem.scalars, problem.shape
+    else:
+        declared = parse_shapes(dict(shapes))
+        scalars, want = tuple(normalize_name(v) for v in variables), None
+    reading = read(answer, symbols=declared, scalars=scalars)
+    tree, _ = infer(reading.tree, declared, answer, expect=want)
+    return to_latex(tree, frozenset(declared)), reading.scalars
+
+
 def _key(mapping: Mapping[str, object]) -> tuple:
     """A hashable, ordered copy of a declaration, for the cache (odd values stay visible)."""
     return tuple(sorted((str(k), v if isinstance(v, (str, int)) else

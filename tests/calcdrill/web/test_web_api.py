@@ -154,6 +154,17 @@ class TestPreview:
         assert body["interpreted"].startswith("\\begin{bmatrix}")
         assert body["variables"] == sorted(names[:2])
 
+    def test_every_kind_previews_with_its_own_reader(self, client) -> None:
+        """Intervals and matrix expressions are read as they will be graded."""
+        interval = client.post("/api/preview", json={"answer": "x > 4", "kind": "interval"})
+        assert interval.json()["interpreted"] == r"\left(4, \infty\right)"
+        shapes = {"X": "n×d", "w": "d", "y": "n"}
+        bad = client.post("/api/preview", json={"answer": "X(Xw - y)", "shapes": shapes,
+                                                "kind": "matrix-expression"}).json()
+        assert bad["state"] == "unreadable" and "n×d times n×1" in bad["reason"]
+        missing = client.post("/api/preview", json={"answer": "X", "kind": "matrix-expression"})
+        assert missing.status_code == 422 and "needs shapes" in missing.json()["detail"]
+
     def test_unreadable_says_where(self, client) -> None:
         """An unreadable answer's preview gives the reason and the column."""
         body = client.post("/api/preview", json={"answer": "2x + (y", "variables": "x,y"}).json()
