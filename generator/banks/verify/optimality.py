@@ -18,6 +18,7 @@ from generator.banks.verify.common import (VerificationError, answer_entries, cl
                                           second_partial, value_of)
 from generator.instance import Instance
 from grader.labels import canonical_label
+from grader.numeric import MpTracker, evaluate_mp
 from grader.parse import parse
 
 __all__ = ["verify_convexity", "verify_density_transform", "verify_hessian_eigenvalues",
@@ -67,7 +68,12 @@ def verify_taylor(instance: Instance, spec: dict[str, Any]) -> None:
     order = int(spec.get("order", 1))
     f = numeric(value_of(instance, spec["taylor"]), instance.variables)
     tree = parse(instance.answer, variables=list(instance.variables))
-    K = lambda point: evaluate(tree, point)  # noqa: E731
+
+    def K(point):
+        # At the caller's precision (``evaluate`` fixes 40 digits, which would undo the
+        # extra precision mpmath.diff takes for its differences).
+        return evaluate_mp(tree, {k: mpmath.mpf(v) for k, v in point.items()},
+                           MpTracker(deadline=float("inf")))
     point = _at(instance, spec, names)
     with mpmath.workdps(40):
         close(K(point), f(point), "value at the point")
@@ -111,16 +117,17 @@ def verify_newton_step(instance: Instance, spec: dict[str, Any]) -> None:
 def _eigenvalue_label(eigenvalues: np.ndarray) -> str:
     scale = max(1.0, float(np.max(np.abs(eigenvalues))))
     if np.all(eigenvalues > 1e-7 * scale):
-        return "convex"
+        return "positive definite"              # f convex
     if np.all(eigenvalues < -1e-7 * scale):
-        return "concave"
-    return "neither"
+        return "negative definite"              # f concave
+    return "indefinite"
 
 
 @register("convexity")
 def verify_convexity(instance: Instance, spec: dict[str, Any]) -> None:
-    """``{convexity: f, wrt: [x, y]}``: the key (convex / concave / neither) is what the
-    signs of the numeric Hessian's eigenvalues say at several random points (f is a
+    """``{convexity: f, wrt: [x, y]}``: the key (positive definite / negative definite /
+    indefinite: f convex, concave, neither) is what the signs of the numeric Hessian's
+    eigenvalues say at several random points (f is a
     quadratic, so they must agree everywhere)."""
     names = list(spec["wrt"])
     f = numeric(value_of(instance, spec["convexity"]), instance.variables)
@@ -152,6 +159,8 @@ def verify_max_step(instance: Instance, spec: dict[str, Any]) -> None:
         x = start.copy()
         for _ in range(20_000):
             x = x - factor * key * (H @ x)
+            if not 1e-6 < np.linalg.norm(x) < 1e6:      # settled, or clearly diverging
+                break
         if (np.linalg.norm(x) < 1e-3) != converges:
             raise VerificationError(f"gradient descent with {factor} x the key "
                                     f"{'does not converge' if converges else 'converges'}")
