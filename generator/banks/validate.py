@@ -15,8 +15,8 @@ __all__ = ["VALUE_KEYS", "validate_bank_file"]
 #: verifier's own key; ``wrt`` names variables, and a few verifiers' own key names a
 #: quantity or a variable (:data:`_OWN_KEY_NOT_A_VALUE`).
 VALUE_KEYS = frozenset({"exponent", "along", "constraint", "point", "b", "eta", "labels", "x",
-                        "y", "data", "m", "n", "at", "sense"})
-_OWN_KEY_NOT_A_VALUE = frozenset({"backprop", "gaussian_mle", "mse"})
+                        "y", "data", "m", "n", "at", "sense", "picks"})
+_OWN_KEY_NOT_A_VALUE = frozenset({"backprop", "gaussian_mle", "mse", "shape_quiz"})
 
 
 def validate_bank_file(path: str | Path, *, seeds: int = 10, deep: bool = False) -> list[BankError]:

@@ -14,7 +14,8 @@ topic ones (critical points, Lagrange, backpropagation...) in :mod:`.calculus`,
 from __future__ import annotations
 
 # Importing the topic modules registers their verifiers.
-from generator.banks.verify import calculus, matrix, multivariable, optimization  # noqa: F401
+from generator.banks.verify import (calculus, matrix, matrix_calculus,  # noqa: F401
+                                    multivariable, optimality, optimization)
 from generator.banks.verify.common import (VERIFIERS, VerificationError, answer_entries, close,
                                           defined_points, evaluate, numeric, partial, register,
                                           sample_points, second_partial, value_of,
