@@ -42,6 +42,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "positive definite": ("pos def", "positive-definite", "正定"),
     "negative definite": ("neg def", "negative-definite", "负定"),
     "indefinite": ("不定",),
+    "positive semidefinite": ("psd", "pos semidef", "positive semi-definite", "半正定"),
+    "negative semidefinite": ("nsd", "neg semidef", "negative semi-definite", "半负定"),
+    "convex": ("convex function", "凸", "凸函数"),
+    "concave": ("concave function", "凹", "凹函数"),
+    "neither convex nor concave": ("neither convex nor concave function",
+                                   "not convex or concave", "非凸非凹"),
 }
 
 _LOOKUP = {canonical: canonical for canonical in SYNONYMS}
