@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -23,8 +24,8 @@ from grader.parse import parse
 from grader.tree import Matrix, Tuple, Vector
 
 __all__ = ["CSS_PATH", "DocumentInfo", "Student", "TEMPLATE_DIR", "Version", "answer_key_html",
-           "answer_space", "key_section_html", "merge_pdfs", "solutions_html",
-           "stamp_page_numbers", "worksheet_html", "write_pdf"]
+           "answer_space", "key_section_html", "render_pdf", "solutions_html",
+           "solutions_section_html", "worksheet_html", "write_pdf"]
 
 TEMPLATE_DIR = resource_dir("templates")
 CSS_PATH = TEMPLATE_DIR / "calcdrill.css"
@@ -125,8 +126,8 @@ def answer_key_html(sections: Sequence[Markup], info: DocumentInfo, *, first: bo
                     versions_total: int | None = None, stylesheet: str = "") -> str:
     """The answer key (or one part of it) from the students' typeset key sections.
 
-    A key made of parts is joined by :func:`merge_pdfs` and numbered by
-    :func:`stamp_page_numbers`; only the first part has the header.
+    A key made of parts is joined and page-numbered by
+    :func:`generator.documents.pdfjoin.join_pdfs`; only the first part has the header.
     """
     return _ENV.get_template("answer_key.html.j2").render(
         title=info.title, course=info.course, date=info.date, inline_css=stylesheet,
@@ -134,55 +135,51 @@ def answer_key_html(sections: Sequence[Markup], info: DocumentInfo, *, first: bo
         versions_total=len(sections) if versions_total is None else versions_total)
 
 
+def solutions_section_html(version: Version, info: DocumentInfo, *,
+                           math: MathFunction = math_html) -> Markup:
+    """One student's worked solutions (typeset where the version was made)."""
+    return Markup(_ENV.get_template("solutions_section.html.j2").render(
+        title=info.title, course=info.course, date=info.date, student=version.student, problems=[_problem(i, math) for i in version.instances]))
+
+
 def solutions_html(versions: Sequence[Version], info: DocumentInfo, *,
-                   math: MathFunction = math_html, stylesheet: str = "") -> str:
-    """Worked solutions of the given versions, each starting on a new page."""
+                   math: MathFunction = math_html, stylesheet: str = "",
+                   sections: Sequence[Markup] | None = None) -> str:
+    """Worked solutions of the given versions, each starting on a new page.
+
+    ``sections`` (from :func:`solutions_section_html`, one per version) are used as they
+    are when given, so solutions typeset in a worker are not typeset again.
+    """
+    if sections is None:
+        sections = [solutions_section_html(v, info, math=math) for v in versions]
     return _ENV.get_template("solutions.html.j2").render(
         title=info.title, course=info.course, date=info.date, inline_css=stylesheet,
-        versions=[{"student": v.student, "problems": [_problem(i, math) for i in v.instances]}
-                  for v in versions])
+        sections=sections)
 
 
-def merge_pdfs(parts: Sequence[tuple[str | None, Path]], target: Path) -> None:
-    """Concatenate PDFs into ``target``; a part with a title gets a bookmark to its start
-    (the parts' own bookmarks are kept)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for title, path in parts:
-        start = len(writer.pages)
-        writer.append(str(path))
-        if title:
-            writer.add_outline_item(title=title, page_number=start)
-    with open(target, "wb") as handle:
-        writer.write(handle)
-
-
-def stamp_page_numbers(path: Path, label: str) -> None:
-    """Add "Page i of n" footers (and ``label``) to a PDF joined from unnumbered parts."""
-    import io
-
+@lru_cache(maxsize=1)
+def _weasyprint():
+    """WeasyPrint, the stylesheet and the font configuration, loaded once per process."""
     import weasyprint
-    from pypdf import PdfReader, PdfWriter
-
-    document = PdfReader(str(path))
-    stamps_html = _ENV.get_template("page_numbers.html.j2").render(
-        title=label, pages=len(document.pages), label=label, inline_css="")
-    stamps = PdfReader(io.BytesIO(weasyprint.HTML(string=stamps_html).write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(CSS_PATH))])))
-    writer = PdfWriter(clone_from=document)
-    for page, stamp in zip(writer.pages, stamps.pages):
-        page.merge_page(stamp)
-    with open(path, "wb") as handle:
-        writer.write(handle)
-
-
-def write_pdf(html: str, path: Path) -> None:
-    """Render HTML to a PDF file with WeasyPrint and the calcdrill stylesheet."""
-    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     # Fonts are chosen by the stylesheet; WeasyPrint's per-glyph chatter is not news.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
-        path, stylesheets=[weasyprint.CSS(filename=str(CSS_PATH))])
+    fonts = FontConfiguration()
+    return weasyprint, weasyprint.CSS(filename=str(CSS_PATH), font_config=fonts), fonts
+
+
+def render_pdf(html: str) -> bytes:
+    """Render HTML to PDF bytes with WeasyPrint and the calcdrill stylesheet.
+
+    The PDF carries no date and no random identifier: the same HTML gives the same bytes.
+    """
+    weasyprint, css, fonts = _weasyprint()
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
+        stylesheets=[css], font_config=fonts)
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """Render HTML to a PDF file (see :func:`render_pdf`)."""
+    Path(path).write_bytes(render_pdf(html))
