@@ -41,6 +41,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+# --test also brings Dask (the dask extra), so the engine tests run on a LocalCluster.
+[ "${1:-}" = "--test" ] && extras="[test,dask]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
 echo "setup: ready (.venv)"

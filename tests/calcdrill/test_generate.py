@@ -107,3 +107,111 @@ def test_html_format(tmp_path):
     assert 'href="calcdrill.css"' in page and (tmp_path / "worksheets" / "calcdrill.css").exists()
     assert "María José García" in result.answer_key.read_text("utf-8")
     assert json.loads(result.manifest.read_text("utf-8"))["students"][0]["student_id"] == "s001"
+
+
+# -- engines, retries and resuming -------------------------------------------------------
+
+SMALL = [Student("s001", "María José García"), Student("s002", "Mehmet Yılmaz"),
+         Student("s003", "Nguyễn Thị Lan")]
+FAMILIES = ("chain-exp", "gradient-product")
+
+
+def small_class(out, **options):
+    return generate_class(shipped_banks(), SMALL, problems=2, seed=7, out=out,
+                          info=DocumentInfo("Week 3", "ML 101", "2026-11-21"),
+                          family_ids=FAMILIES, progress=False, **options)
+
+
+def class_files(result) -> dict[str, bytes]:
+    """Every file a class wrote, by its path in the output folder."""
+    return {str(p.relative_to(result.out)): p.read_bytes()
+            for p in sorted(result.out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def fixed_time(monkeypatch):
+    """The manifest's time from SOURCE_DATE_EPOCH, as reproducible builds do."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+
+
+@pytest.mark.slow
+def test_same_class_on_any_number_of_workers_is_byte_for_byte_equal(tmp_path, fixed_time):
+    one = small_class(tmp_path / "one", workers=1)
+    two = small_class(tmp_path / "two", workers=2)
+    assert class_files(one) == class_files(two)
+    assert set(class_files(one)) == {"manifest.json", "answer_key.pdf", "solutions.pdf",
+                                     "worksheets/s001.pdf", "worksheets/s002.pdf",
+                                     "worksheets/s003.pdf"}
+    manifest = json.loads((one.out / "manifest.json").read_text("utf-8"))
+    assert manifest["generated"] == "2026-11-18T11:06:40+00:00"
+
+
+@pytest.mark.slow
+def test_process_pool_and_dask_cluster_give_the_same_class(tmp_path, fixed_time):
+    distributed = pytest.importorskip("distributed")
+    local = small_class(tmp_path / "local", workers=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        on_dask = small_class(tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert (local.out / "manifest.json").read_bytes() == (on_dask.out / "manifest.json").read_bytes()
+    for name in ("answer_key.pdf", "solutions.pdf", "worksheets/s002.pdf"):
+        assert pdf_text(local.out / name) == pdf_text(on_dask.out / name)
+    assert class_files(local) == class_files(on_dask)
+
+
+def crash_once(marker, victim):
+    """make_version that kills its worker process the first time it meets ``victim``."""
+    import os
+
+    from calcdrill import generate
+
+    real = generate.make_version
+
+    def make_version(student, *args, **kwargs):
+        if student.student_id == victim and not marker.exists():
+            marker.write_text("crashed")
+            os._exit(1)  # the worker dies, as when it is killed or runs out of memory
+        return real(student, *args, **kwargs)
+
+    return make_version
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_class_is_replaced_and_its_student_retried(tmp_path, fixed_time,
+                                                                       monkeypatch):
+    from calcdrill import generate
+
+    # Local workers are forked, so they run the patched function.
+    monkeypatch.setattr(generate, "make_version", crash_once(tmp_path / "crashed", "s002"))
+    result = small_class(tmp_path / "class", workers=2)
+    assert (tmp_path / "crashed").exists()
+    assert result.failed == ()
+    manifest = json.loads(result.manifest.read_text("utf-8"))
+    assert [s["student_id"] for s in manifest["students"]] == ["s001", "s002", "s003"]
+    outline = [item.title for item in PdfReader(result.solutions).outline]
+    assert outline == ["María José García (s001)", "Mehmet Yılmaz (s002)",
+                       "Nguyễn Thị Lan (s003)"]
+    assert not (result.out / ".calcdrill-progress").exists()
+
+
+@pytest.mark.slow
+def test_an_interrupted_class_resumes_without_duplicates(tmp_path, fixed_time, monkeypatch):
+    """A student whose job fails every try is reported; the rerun makes only them."""
+    from calcdrill import generate
+
+    def always_fails(student, *args, **kwargs):
+        if student.student_id == "s003":
+            raise RuntimeError("disk full")
+        return real(student, *args, **kwargs)
+
+    real = generate.make_version
+    monkeypatch.setattr(generate, "make_version", always_fails)
+    first = small_class(tmp_path / "class", workers=2, retries=1)
+    assert first.failed == (("s003", "RuntimeError: disk full"),)
+    assert [p.name for p in first.worksheets] == ["s001.pdf", "s002.pdf"]
+    assert (tmp_path / "class" / ".calcdrill-progress").exists()  # kept for the rerun
+    monkeypatch.setattr(generate, "make_version", real)
+    again = small_class(tmp_path / "class", workers=2)
+    assert again.failed == () and again.resumed == 2
+    fresh = small_class(tmp_path / "fresh", workers=2)
+    assert class_files(again) == class_files(fresh)
