@@ -86,6 +86,55 @@ def _unstretch(latex: str) -> str:
     return "".join(out)
 
 
+_COMMAND = re.compile(r"([MLQZhv])([^MLQZhv]*)")
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _compact_path(d: str) -> str:
+    """The same outline with fewer points: WeasyPrint's time is per point.
+
+    TrueType outlines put an implied on-curve point halfway between two control points;
+    written out as ``Q c1 m Q c2 e`` the second control is the first one reflected
+    through ``m``, which is what SVG's ``T e`` means (one point instead of two).  Lines
+    of zero length are dropped.
+
+    >>> _compact_path("M 0 0 Q 1 1 2 1 Q 3 1 4 0 L 4 0 Z")
+    'M 0 0 Q 1 1 2 1 T 4 0 Z'
+    """
+    out: list[str] = []
+    here = (0.0, 0.0)
+    control: tuple[float, float] | None = None  # the last quadratic control point
+    for letter, args in _COMMAND.findall(d):
+        numbers = [float(v) for v in args.split()]
+        if letter == "Q" and len(numbers) == 4:
+            (cx, cy), end = numbers[:2], (numbers[2], numbers[3])
+            if control is not None and abs(2 * here[0] - control[0] - cx) < 0.015 and \
+                    abs(2 * here[1] - control[1] - cy) < 0.015:
+                out.append(f"T {_fmt(end[0])} {_fmt(end[1])}")
+            else:
+                out.append("Q " + " ".join(_fmt(v) for v in numbers))
+            control, here = (cx, cy), end
+            continue
+        control = None
+        if letter == "L" and len(numbers) == 2:
+            if (numbers[0], numbers[1]) == here:
+                continue
+            here = (numbers[0], numbers[1])
+        elif letter == "M" and len(numbers) == 2:
+            here = (numbers[0], numbers[1])
+        elif letter in "hv":  # the rules drawn for fraction bars and roots
+            if letter == "h":
+                here = (here[0] + numbers[0], here[1])
+            else:
+                here = (here[0], here[1] + numbers[0])
+        out.append(f"{letter} {' '.join(_fmt(v) for v in numbers)}".rstrip())
+    return " ".join(out)
+
+
 def _single_path(svg: str) -> str:
     """The formula's glyphs and rules as one SVG path.
 
@@ -107,7 +156,8 @@ def _single_path(svg: str) -> str:
     body = _ELEMENT.sub("", svg[svg.index(">") + 1:svg.rindex("</svg>")])
     if body.strip():
         return svg
-    return f'{svg[:svg.index(">") + 1]}<path d="{" ".join(pieces)}" fill="black" /></svg>'
+    return (f'{svg[:svg.index(">") + 1]}<path d="{_compact_path(" ".join(pieces))}" '
+            'fill="black" /></svg>')
 
 
 @lru_cache(maxsize=8192)
