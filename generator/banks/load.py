@@ -188,6 +188,9 @@ class Bank:
                        f"it has {', '.join(f.id for f in self.families)}")
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 class _Lines:
     """Where each key and item of a YAML document is: path -> line (1-based).
 
@@ -200,7 +203,7 @@ class _Lines:
         #: The first key written twice in one mapping (YAML keeps only the last).
         self.duplicate: tuple[str, int] | None = None
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=_SAFE_LOADER)
         except yaml.YAMLError:
             root = None
         if root is not None:
@@ -238,7 +241,7 @@ def read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
     if len(text) > 1_000_000:
         raise BankError("bank file too large (over 1 MB)", path, 1)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
