@@ -75,3 +75,18 @@ def test_compacting_saves_a_third_of_the_numbers():
     before = len(re.findall(r"-?[\d.]+", " ".join(re.findall(r' d="([^"]*)"', raw))))
     after = len(re.findall(r"-?[\d.]+", d))
     assert after < 0.75 * before
+
+
+def test_renderer_speed_ups_leave_the_drawing_unchanged(monkeypatch):
+    """The ziamath shortcuts give the same SVG as ziamath itself."""
+    import dataclasses
+
+    from ziamath import styles
+
+    from generator.documents.typeset import _renderer, _unstretch
+    ziamath = _renderer()
+    latex = _unstretch(r"\frac{\partial L}{\partial w} = \begin{bmatrix} 2 & - x \\ "
+                       r"\sigma{\left(z \right)} & \sqrt{y} \end{bmatrix}^{2}")
+    fast = ziamath.Latex(latex, size=15.5).svg()
+    monkeypatch.setattr(styles, "asdict", dataclasses.asdict)
+    assert ziamath.Latex(latex, size=15.5).svg() == fast
