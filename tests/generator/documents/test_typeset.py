@@ -86,7 +86,7 @@ def test_renderer_speed_ups_leave_the_drawing_unchanged(monkeypatch):
     from generator.documents.typeset import _renderer, _unstretch
     ziamath = _renderer()
     latex = _unstretch(r"\frac{\partial L}{\partial w} = \begin{bmatrix} 2 & - x \\ "
-                       r"\sigma{\left(z \right)} & \sqrt{y} \end{bmatrix}^{2}")
+                       r"\sigma{\left(z \right)} & \sqrt{y} \end{bmatrix} + x^{2}_{1}")
     fast = ziamath.Latex(latex, size=15.5).svg()
     monkeypatch.setattr(styles, "asdict", dataclasses.asdict)
     assert ziamath.Latex(latex, size=15.5).svg() == fast
