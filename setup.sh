@@ -8,10 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Pango for WeasyPrint, HarfBuzz's subsetter (without it every PDF takes ~0.35 s longer),
-# the STIX text font that matches the STIX Two math font, a small CJK font for names
-# such as 张伟, and poppler's pdftoppm and pdftotext, which the tests use to look at PDFs.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-stix fonts-wqy-microhei
-          poppler-utils)
+# the STIX text font that matches the STIX Two math font, Noto for names in Devanagari,
+# Arabic, Hebrew, Thai and other scripts (42 MB), a small CJK font for names such as 张伟
+# (fonts-noto-cjk would be 91 MB), fontconfig's fc-list (which `generate` asks whether a
+# name can be printed), and poppler's pdftoppm and pdftotext, which the tests use.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-stix fonts-noto-core
+          fonts-wqy-microhei fontconfig poppler-utils)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -239,6 +239,9 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
         raise click.ClickException(str(err)) from None
     except ValueError as err:
         raise click.UsageError(str(err)) from None
+    for who, missing in result.unprintable:
+        click.echo(f"warning: no installed font has {missing!r} (in the name of {who}); "
+                   "it prints as empty boxes: install a font covering it", err=True)
     if result.resumed:
         click.echo(f"resumed: {result.resumed} students were already complete")
     click.echo(f"{len(result.worksheets)} worksheets in {result.out / 'worksheets'}")

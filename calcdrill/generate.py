@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -40,11 +41,14 @@ from calcdrill.engines import Engine, open_engine
 from calcdrill.manifest import student_entry, write_manifest_entries
 from calcdrill.roster import Student
 from generator.banks.load import Bank, Family, read_bank
+from generator.documents.fonts import missing_glyphs
 from generator.documents.pdfjoin import join_pdfs
 from generator.documents.render import (CSS_PATH, DocumentInfo, Version, answer_key_html,
                                         key_section_html, render_pdf, solutions_html,
                                         solutions_section_html, worksheet_html)
 from generator.instance import make_instance, seed_for
+
+log = logging.getLogger(__name__)
 
 __all__ = ["ClassResult", "KEY_PART_STUDENTS", "PROGRESS_DIR", "choose_families",
            "generate_class", "make_version"]
@@ -72,6 +76,8 @@ class ClassResult:
     solutions: Path
     failed: tuple[tuple[str, str], ...] = ()
     resumed: int = 0
+    #: (student id, characters of their name that no installed font can print)
+    unprintable: tuple[tuple[str, str], ...] = ()
 
 
 def choose_families(banks: Sequence[Bank], problems: int, *, seed: int,
@@ -362,6 +368,11 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     for stale in sheets_dir.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
     state = _Progress(out, plan.fingerprint(students), generated)
+    unprintable = tuple((s.student_id, missing) for s in students
+                        if (missing := missing_glyphs(s.name)))
+    for sid, missing in unprintable:
+        log.warning("no installed font has %s, in the name of student %s: it will print as "
+                    "empty boxes (install a font that covers it, e.g. Noto)", missing, sid)
     names = _file_names(students)
     sheets = {sid: sheets_dir / f"{name}.{fmt}" for sid, name in names.items()}
     parts = {sid: state.solutions / f"{name}.{'pdf' if fmt == 'pdf' else 'html'}"
@@ -436,7 +447,7 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     if not failed:
         shutil.rmtree(state.root, ignore_errors=True)
     return ClassResult(out, manifest, tuple(sheets[s.student_id] for s in complete), key,
-                       solutions, tuple(sorted(failed.items())), resumed)
+                       solutions, tuple(sorted(failed.items())), resumed, unprintable)
 
 
 def _run(engine: Engine, plan: _Plan, todo: deque, keys_todo: deque, *, save, bar, tries,
