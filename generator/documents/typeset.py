@@ -89,6 +89,31 @@ _STRETCHY = ("\\frac", "\\dfrac", "\\tfrac", "\\begin", "\\sum", "\\prod", "\\in
              "\\sqrt", "\\left")
 
 
+# What may stand before a minus sign that is a sign (unary), not a subtraction: the start,
+# an opening bracket or brace, a comma, a relation, a binary operator, a line or cell break.
+_BEFORE_SIGN = (r"(?:^|[{(\[,=&<>+]|\\\\|\\left[(\[.|]|\\[,;:!]"
+                r"|\\(?:leq?|geq?|neq?|approx|to|cdot|times|pm|mp|in|mapsto|quad|qquad"
+                r"|implies|iff)(?![A-Za-z]))")
+_UNARY_MINUS = re.compile(f"({_BEFORE_SIGN})(\\s*)-(?!}})")
+_OPERATOR_SCRIPT = re.compile(r"\\(nabla|partial)(?![A-Za-z])(\s*)(?=[_^])")
+
+
+def _tex_spacing(latex: str) -> str:
+    r"""Spacing as TeX sets it, where the renderer would space it otherwise.
+
+    A minus that is a sign (``= -2x``, ``(4, -3)``, ``x \geq -1``) is an ordinary symbol,
+    not a binary operator with space on both sides: written ``{-}`` as in TeX.  A
+    subscript on an operator symbol (``\nabla_w L``) attaches to it: ``{\nabla}_w``.
+
+    >>> _tex_spacing(r"f = - 2 x^{2} - 1, (4, -3), x \geq - 1")
+    'f = {-} 2 x^{2} - 1, (4, {-}3), x \\geq {-} 1'
+    >>> _tex_spacing(r"\nabla_{w} L = e^{- x}")
+    '{\\nabla}_{w} L = e^{{-} x}'
+    """
+    latex = _UNARY_MINUS.sub(r"\1\2{-}", latex)
+    return _OPERATOR_SCRIPT.sub(r"{\\\1}\2", latex)
+
+
 def _unstretch(latex: str) -> str:
     r"""Plain parentheses where ``\left( ... \right)`` encloses nothing tall.
 
@@ -200,7 +225,7 @@ def typeset(latex: str, *, display: bool = False) -> Formula:
     logged), so one odd formula never stops a class's worksheets.
     """
     try:
-        svg = _renderer().Latex(_unstretch(latex),
+        svg = _renderer().Latex(_tex_spacing(_unstretch(latex)),
                                 size=MATH_SIZE * (1.15 if display else 1.0)).svg()
     except Exception as exc:  # noqa: BLE001 - ziamath raises assorted errors on bad input
         log.warning("could not typeset %r (%s); printing it as text", latex, exc)

@@ -90,3 +90,27 @@ def test_renderer_speed_ups_leave_the_drawing_unchanged(monkeypatch):
     fast = ziamath.Latex(latex, size=15.5).svg()
     monkeypatch.setattr(styles, "asdict", dataclasses.asdict)
     assert ziamath.Latex(latex, size=15.5).svg() == fast
+
+
+SPACING = {
+    # a sign after a relation, a bracket, a comma, a relation symbol: no space after it
+    r"\nabla f = - 2 x^{2}": r"\nabla f = {-} 2 x^{2}",
+    r"\left(4, - 3\right)": r"\left(4, {-} 3\right)",
+    r"x \geq - 1": r"x \geq {-} 1",
+    r"e^{- x^{2}}": r"e^{{-} x^{2}}",
+    r"- x + 1": r"{-} x + 1",
+    # a subtraction keeps its spaces
+    r"x^{2} - 1": r"x^{2} - 1",
+    r"\sigma(z) - y": r"\sigma(z) - y",
+    # operators take their subscripts
+    r"\nabla_{w} L": r"{\nabla}_{w} L",
+    r"\partial^{2} f": r"{\partial}^{2} f",
+    # already written as a sign: left alone
+    r"= {-} 2": r"= {-} 2",
+}
+
+
+@pytest.mark.parametrize("latex, spaced", SPACING.items())
+def test_signs_and_operator_scripts_are_set_as_in_tex(latex, spaced):
+    from generator.documents.typeset import _tex_spacing
+    assert _tex_spacing(latex) == spaced
