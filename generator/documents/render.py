@@ -20,8 +20,6 @@ from markupsafe import Markup
 from generator.instance import Instance
 from generator.resources import resource_dir
 from generator.documents.typeset import math_html
-from grader.parse import parse
-from grader.tree import Matrix, Tuple, Vector
 
 __all__ = ["CSS_PATH", "DocumentInfo", "Student", "TEMPLATE_DIR", "Version", "answer_key_html",
            "answer_space", "key_section_html", "render_pdf", "solutions_html",
@@ -66,33 +64,78 @@ class Version:
     instances: tuple[Instance, ...]
 
 
-def _shape(instance: Instance) -> tuple[int, int]:
-    """(rows, columns) of a vector or matrix answer, read from the key's text."""
-    try:
-        tree = parse(instance.answer, variables=instance.variables,
-                     allow_complex=instance.kind == "number")
-    except ValueError:
-        return (1, 1)
-    if isinstance(tree, Matrix):
-        return (len(tree.rows), len(tree.rows[0]))
-    if isinstance(tree, (Vector, Tuple)):
-        return (len(tree.items), 1)
-    return (1, 1)
+def _split_top(text: str) -> list[str]:
+    """``text`` split at the commas that are not inside brackets."""
+    parts, depth, start = [], 0, 0
+    for k, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:k].strip())
+            start = k + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _entries(instance: Instance) -> list[list[str]]:
+    """The key's entries, row by row, as typed (a vector is a column).
+
+    >>> from types import SimpleNamespace as S
+    >>> _entries(S(answer="[[1, max(x, 0)], [2*x, y]]", kind="matrix"))
+    [['1', 'max(x, 0)'], ['2*x', 'y']]
+    >>> _entries(S(answer="(4, -3)", kind="point"))
+    [['4'], ['-3']]
+    """
+    text = instance.answer.strip()
+    if text[:1] in "[(" and text[-1:] in "])":
+        text = text[1:-1]
+    items = _split_top(text)
+    if instance.kind == "matrix" and all(i[:1] == "[" and i[-1:] == "]" for i in items):
+        return [_split_top(i[1:-1]) for i in items]
+    return [[item] for item in items]
+
+
+#: Room for an entry, in mm: per character of the key's entry, and the bounds.
+_MM_PER_CHAR, _MIN_CELL, _MAX_CELL = 2.3, 16.0, 75.0
+#: Width the answer grid may take (A4 text width less the problem's indent and brackets).
+_GRID_WIDTH = 150.0
+
+
+def _cell_widths(rows: list[list[str]]) -> list[float]:
+    """Column widths (mm) fitting the key's longest entry in each column, within the page."""
+    columns = max(len(r) for r in rows)
+    widths = [min(_MAX_CELL, max(_MIN_CELL, 4 + _MM_PER_CHAR * max(
+        (len(r[c].replace(" ", "")) for r in rows if c < len(r)), default=0)))
+        for c in range(columns)]
+    room = _GRID_WIDTH - 2.5 * (columns + 1)
+    if sum(widths) > room:
+        widths = [w * room / sum(widths) for w in widths]
+    return widths
 
 
 def answer_space(instance: Instance) -> Markup:
-    """An empty space shaped like the answer: a box, a column of cells, a grid."""
+    """An empty space shaped like the answer and sized from the key's entries: a box, a
+    column of cells, a grid (a softmax Jacobian's entry gets more room than ``2x``)."""
     kind = instance.kind
     if kind in ("vector", "matrix"):
-        rows, cols = _shape(instance)
-        cells = "".join("<tr>" + "<td></td>" * cols + "</tr>" for _ in range(rows))
+        rows = _entries(instance)
+        widths = _cell_widths(rows)
+        cells = "".join("<tr>" + "".join(f'<td style="width:{w:.1f}mm"></td>' for w in widths)
+                        + "</tr>" for _ in rows)
         return Markup(f'<div class="space {kind}"><span class="bracketed">'
                       f'<table class="grid">{cells}</table></span></div>')
     if kind == "point":
-        rows, _ = _shape(instance)
-        blanks = ", ".join("<span></span>" for _ in range(rows))
+        rows = _entries(instance)
+        width = _cell_widths([[r[0] for r in rows]])[0] if rows else _MIN_CELL
+        blanks = ", ".join(f'<span style="width:{width:.1f}mm"></span>' for _ in rows)
         return Markup(f'<div class="space point"><span class="point-space">( {blanks} )'
                       "</span></div>")
+    length = len(instance.answer.replace(" ", ""))
+    if kind == "expression" and length > 36:  # a long key: two lines of working room
+        return Markup(f'<div class="space {kind}"><div class="box" style="height:'
+                      f'{min(40.0, 19 + 0.25 * (length - 36)):.1f}mm"></div></div>')
     return Markup(f'<div class="space {kind}"><div class="box"></div></div>')
 
 
