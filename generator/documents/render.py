@@ -112,7 +112,7 @@ def _cell_widths(rows: list[list[str]]) -> list[float]:
     room = _GRID_WIDTH - 2.5 * (columns + 1)
     if sum(widths) > room:
         widths = [w * room / sum(widths) for w in widths]
-    return widths
+    return [int(w * 10) / 10 for w in widths]  # printed to 0.1 mm: never rounded up
 
 
 def answer_space(instance: Instance) -> Markup:
