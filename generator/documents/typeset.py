@@ -90,8 +90,9 @@ _STRETCHY = ("\\frac", "\\dfrac", "\\tfrac", "\\begin", "\\sum", "\\prod", "\\in
 
 
 # What may stand before a minus sign that is a sign (unary), not a subtraction: the start,
-# an opening bracket or brace, a comma, a relation, a binary operator, a line or cell break.
-_BEFORE_SIGN = (r"(?:^|[{(\[,=&<>+]|\\\\|\\left[(\[.|]|\\[,;:!]"
+# an opening bracket or brace, a comma, a relation, a binary operator, a line or cell break,
+# the first cell of a matrix.
+_BEFORE_SIGN = (r"(?:^|[{(\[,=&<>+]|\\\\|\\left[(\[.|]|\\[,;:!]|\\begin\{[A-Za-z*]+\}"
                 r"|\\(?:leq?|geq?|neq?|approx|to|cdot|times|pm|mp|in|mapsto|quad|qquad"
                 r"|implies|iff)(?![A-Za-z]))")
 _UNARY_MINUS = re.compile(f"({_BEFORE_SIGN})(\\s*)-(?!}})")

@@ -99,6 +99,8 @@ SPACING = {
     r"x \geq - 1": r"x \geq {-} 1",
     r"e^{- x^{2}}": r"e^{{-} x^{2}}",
     r"- x + 1": r"{-} x + 1",
+    r"\begin{bmatrix} - \frac{6}{5} \\ - 1 & - 2 \end{bmatrix}":
+        r"\begin{bmatrix} {-} \frac{6}{5} \\ {-} 1 & {-} 2 \end{bmatrix}",
     # a subtraction keeps its spaces
     r"x^{2} - 1": r"x^{2} - 1",
     r"\sigma(z) - y": r"\sigma(z) - y",
