@@ -1,6 +1,8 @@
 """Worksheet benchmark: calcdrill against plain WeasyPrint, growth, and Dask, in one run.
 
-Reports, with every ratio measured in this same run (the machine may be shared):
+Reports, with every ratio measured in this same run.  Times are given as wall seconds
+and as CPU seconds (this process and every worker process it started): on a machine
+shared with other work the wall time of both sides stretches, their CPU time much less.
 
 1. start-up: seconds from a fresh interpreter to an engine ready for the first student
    (imports, banks, WeasyPrint and the math font, the process pool);
@@ -17,6 +19,7 @@ Reports, with every ratio measured in this same run (the machine may be shared):
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -55,16 +58,32 @@ with open_engine(workers={workers}) as engine:
 """
 
 
+class Clock:
+    """Wall and CPU seconds (ours and our reaped children's) since it was started."""
+
+    def __enter__(self) -> "Clock":
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+    @staticmethod
+    def _cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+
 def students(count: int) -> list[Student]:
     return [Student(f"s{k:04d}", f"{NAMES[k % len(NAMES)]} {k}") for k in range(1, count + 1)]
 
 
-def ours(class_students, problems: int, out: Path, **engine) -> float:
-    start = time.perf_counter()
-    result = generate_class(shipped_banks(), class_students, problems=problems, seed=SEED,
-                            out=out, info=INFO, progress=False, **engine)
+def ours(class_students, problems: int, out: Path, **engine) -> Clock:
+    with Clock() as clock:
+        result = generate_class(shipped_banks(), class_students, problems=problems,
+                                seed=SEED, out=out, info=INFO, progress=False, **engine)
     assert not result.failed, result.failed
-    return time.perf_counter() - start
+    return clock
 
 
 def _plain_student(version) -> int:
@@ -78,20 +97,19 @@ def _plain_key(sections, first: bool, total: int) -> int:
     return len(render_pdf(answer_key_html(sections, INFO, first=first, versions_total=total)))
 
 
-def baseline(class_students, problems: int, workers: int) -> float:
+def baseline(class_students, problems: int, workers: int) -> Clock:
     """The same documents with the maths as plain text, rendered by WeasyPrint on the
     same number of processes (versions made beforehand, not timed)."""
     chosen = choose_families(shipped_banks(), problems, seed=SEED)
     versions = [make_version(s, chosen, seed=SEED) for s in class_students]
     sections = [key_section_html(v, math=plain_html) for v in versions]
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with Clock() as clock, ProcessPoolExecutor(max_workers=workers) as pool:
         jobs = [pool.submit(_plain_student, v) for v in versions]
         jobs += [pool.submit(_plain_key, sections[k:k + 20], k == 0, len(versions))
                  for k in range(0, len(versions), 20)]
         for job in jobs:
             job.result()
-    return time.perf_counter() - start
+    return clock
 
 
 def startup(workers: int) -> float:
@@ -112,8 +130,8 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"start-up to the first student ({args.workers} processes): "
           f"{startup(args.workers):.2f} s", flush=True)
-    print(f"{'students':>8} {'calcdrill s':>11} {'plain s':>8} {'ratio':>6} "
-          f"{'s/student':>9} {'plain s/student':>15}  ({args.problems} problems, "
+    print(f"{'students':>8} {'calcdrill wall/CPU s':>21} {'plain wall/CPU s':>17} "
+          f"{'ratio wall/CPU':>15} {'CPU s/student':>14}  ({args.problems} problems, "
           f"{args.workers} processes each side)", flush=True)
     first_time = None
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,8 +140,9 @@ def main() -> None:
             mine = ours(group, args.problems, Path(tmp, f"o{size}"), workers=args.workers)
             plain = baseline(group, args.problems, args.workers)
             first_time = first_time or (size, mine)
-            print(f"{size:>8} {mine:>11.1f} {plain:>8.1f} {mine / plain:>6.2f} "
-                  f"{mine / size:>9.2f} {plain / size:>15.2f}", flush=True)
+            print(f"{size:>8} {mine.wall:>10.1f} / {mine.cpu:>7.1f} {plain.wall:>7.1f} / "
+                  f"{plain.cpu:>7.1f} {mine.wall / plain.wall:>6.2f} / {mine.cpu / plain.cpu:>5.2f}"
+                  f" {mine.cpu / size:>8.2f} (plain {plain.cpu / size:.2f})", flush=True)
         if args.no_dask:
             return
         try:
@@ -137,9 +156,9 @@ def main() -> None:
                               host="127.0.0.1", dashboard_address=None) as cluster:
                 took = ours(students(size), args.problems, Path(tmp, f"d{workers}"),
                             scheduler=cluster.scheduler_address)
-            print(f"Dask LocalCluster, {workers} worker(s): {size} students in {took:.1f} s "
-                  f"({took / size:.2f} s/student; local pool of {args.workers}: "
-                  f"{local:.1f} s)", flush=True)
+            print(f"Dask LocalCluster, {workers} worker(s): {size} students in "
+                  f"{took.wall:.1f} s wall ({took.wall / size:.2f} s/student; local pool of "
+                  f"{args.workers}: {local.wall:.1f} s)", flush=True)
 
 
 if __name__ == "__main__":
