@@ -387,18 +387,15 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     resumed = len(finished)
     failed: dict[str, str] = {}
 
-    def key_ready(k: int) -> bool:
-        """Every student of the part is done or has failed for good."""
-        return all(s.student_id in finished or s.student_id in failed for s in chunks[k])
-
-    keys_todo = deque()
+    redo = []
     for k, path in enumerate(key_parts):
         if fmt != "pdf":
             continue
         if path.exists() and all(s.student_id in finished for s in chunks[k]):
             continue
         path.unlink(missing_ok=True)  # laid out without a student who is done now
-        keys_todo.append(k)
+        redo.append(k)
+    keys = _KeyParts(chunks, {s.student_id for s in todo}, redo)
     tries: Counter[str] = Counter()
     if fmt == "html":
         for where in (out, sheets_dir):
@@ -411,14 +408,15 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
         entry = {**result.entry, "worksheet": str(sheets[sid].relative_to(out))}
         state.save(names[sid], {"entry": entry, "key_section": result.key_section})
         finished.add(sid)
+        keys.settle(sid)
 
-    if todo or keys_todo:
+    if todo or keys.pending:
         _warm_up()
         with tqdm(total=len(students), initial=resumed, desc="students", unit="student",
                   disable=not progress, smoothing=0.1) as bar, \
                 open_engine(workers=workers, scheduler=scheduler) as engine:
-            _run(engine, plan, todo, keys_todo, save=save, bar=bar, tries=tries,
-                 failed=failed, retries=retries, timeout=timeout, key_ready=key_ready,
+            _run(engine, plan, todo, keys, save=save, bar=bar, tries=tries,
+                 failed=failed, retries=retries, timeout=timeout,
                  key_job=lambda k: (_key_part_job, info,
                                     [state.load(names[s.student_id])["key_section"]
                                      for s in chunks[k] if s.student_id in finished],
@@ -450,8 +448,31 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
                        solutions, tuple(sorted(failed.items())), resumed, unprintable)
 
 
-def _run(engine: Engine, plan: _Plan, todo: deque, keys_todo: deque, *, save, bar, tries,
-         failed, retries: int, timeout: float, key_ready, key_job, key_parts) -> None:
+class _KeyParts:
+    """Parts of the answer key still to lay out, and which of them can be: those whose
+    students have all finished or failed for good (counted, not searched, so a class of
+    any size costs the same per student)."""
+
+    def __init__(self, chunks: Sequence[Sequence[Student]], waiting: set[str],
+                 todo: Iterable[int]) -> None:
+        self.chunk_of = {s.student_id: k for k, chunk in enumerate(chunks) for s in chunk}
+        self.waiting = [sum(1 for s in chunk if s.student_id in waiting) for chunk in chunks]
+        self.pending = set(todo)
+        self.ready = deque(k for k in sorted(self.pending) if self.waiting[k] == 0)
+
+    def settle(self, student_id: str) -> None:
+        """A student of some part is done (or failed for good)."""
+        k = self.chunk_of[student_id]
+        self.waiting[k] -= 1
+        if self.waiting[k] == 0 and k in self.pending:
+            self.ready.append(k)
+
+    def done(self, k: int) -> None:
+        self.pending.discard(k)
+
+
+def _run(engine: Engine, plan: _Plan, todo: deque, keys: _KeyParts, *, save, bar, tries,
+         failed, retries: int, timeout: float, key_job, key_parts) -> None:
     """Keep the engine busy with student jobs (and key parts as their students finish)
     until everything is done or has failed every try."""
     # Local processes get one job each, so that a crash is blamed on few students; a
@@ -462,29 +483,39 @@ def _run(engine: Engine, plan: _Plan, todo: deque, keys_todo: deque, *, save, ba
     # The parent's own watch, for engines where the job cannot interrupt itself.
     overdue = timeout * 1.5 + 30 if timeout > 0 else float("inf")
 
+    def again(kind: str, what: Any) -> None:
+        if kind == "student":
+            todo.appendleft(what)
+        else:
+            keys.ready.appendleft(what)
+
     def give_up_or_retry(kind: str, what: Any, reason: str) -> None:
         key = what.student_id if kind == "student" else f"key part {what + 1}"
         tries[key] += 1
         if tries[key] <= retries:
-            (todo if kind == "student" else keys_todo).appendleft(what)
+            again(kind, what)
+            return
+        failed[key] = reason
+        if kind == "student":
+            keys.settle(what.student_id)
         else:
-            failed[key] = reason
+            keys.done(what)
 
-    while todo or keys_todo or running:
-        while len(running) < limit and (todo or any(key_ready(k) for k in keys_todo)):
-            ready = [k for k in keys_todo if key_ready(k)]
-            if ready:  # key parts first: their students' records are already on disk
-                keys_todo.remove(ready[0])
-                job = key_job(ready[0])
-                if job[2]:  # a part whose students all failed is left out
-                    running[engine.submit(*job)] = ("key", ready[0], time.monotonic(),
-                                                    generation)
+    while todo or keys.ready or running:
+        while len(running) < limit and (todo or keys.ready):
+            if keys.ready:  # key parts first: their students' records are already on disk
+                k = keys.ready.popleft()
+                job = key_job(k)
+                if job[2]:
+                    running[engine.submit(*job)] = ("key", k, time.monotonic(), generation)
+                else:  # a part whose students all failed is left out
+                    keys.done(k)
             else:
                 student = todo.popleft()
                 running[engine.submit(_student_job, plan, student)] = (
                     "student", student, time.monotonic(), generation)
         if not running:
-            break  # what is left waits on students that failed
+            break
         finished, _ = wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)
         broken = False
         for future in finished:
@@ -505,6 +536,7 @@ def _run(engine: Engine, plan: _Plan, todo: deque, keys_todo: deque, *, save, ba
                 bar.update(1)
             else:
                 _write_atomic(key_parts[what], result)
+                keys.done(what)
         now = time.monotonic()
         for future, (kind, what, start, _) in list(running.items()):
             if now - start > overdue:
@@ -516,4 +548,4 @@ def _run(engine: Engine, plan: _Plan, todo: deque, keys_todo: deque, *, save, ba
             generation += 1
             for future, (kind, what, _, _) in list(running.items()):
                 running.pop(future)
-                (todo if kind == "student" else keys_todo).appendleft(what)
+                again(kind, what)
