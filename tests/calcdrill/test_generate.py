@@ -271,3 +271,24 @@ def test_a_name_no_font_can_print_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(fonts, "_coverage", lambda: ([0x20], [0x7E]))  # ASCII only
     assert fonts.missing_glyphs("Zoë Zoë 张") == "ë张"
     assert fonts.missing_glyphs("Zoe") == ""
+
+
+@pytest.mark.slow
+def test_a_job_past_its_time_limit_is_stopped_and_reported(tmp_path, monkeypatch):
+    import time
+
+    from calcdrill import generate
+
+    def stuck(student, *args, **kwargs):
+        if student.student_id == "s002":
+            time.sleep(300)
+        return real(student, *args, **kwargs)
+
+    real = generate.make_version
+    monkeypatch.setattr(generate, "make_version", stuck)
+    started = time.monotonic()
+    # 10 s: ample for the others' two problems even on a busy machine
+    result = small_class(tmp_path / "class", workers=2, retries=1, timeout=10)
+    assert time.monotonic() - started < 200
+    assert result.failed == (("s002", "JobTimeout: took longer than 10 s"),)
+    assert [p.name for p in result.worksheets] == ["s001.pdf", "s003.pdf"]
