@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import random
 import re
 import shutil
@@ -257,6 +258,8 @@ def _key_part_job(info: DocumentInfo, sections: list[str], first: bool, total: i
 def _warm_up() -> None:
     """Import WeasyPrint, load the math font and the stylesheet before local workers
     fork, so every worker starts with them instead of loading them again."""
+    import pypdf  # noqa: F401 - the solutions' joining thread imports nothing mid-fork
+
     from generator.documents.render import _weasyprint
     from generator.documents.typeset import typeset
 
@@ -365,7 +368,7 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     out = Path(out)
     sheets_dir = out / "worksheets"
     sheets_dir.mkdir(parents=True, exist_ok=True)
-    for stale in sheets_dir.glob(".*.tmp"):
+    for stale in [*sheets_dir.glob(".*.tmp"), *out.glob(".*.tmp")]:
         stale.unlink(missing_ok=True)
     state = _Progress(out, plan.fingerprint(students), generated)
     unprintable = tuple((s.student_id, missing) for s in students
@@ -408,14 +411,24 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
         entry = {**result.entry, "worksheet": str(sheets[sid].relative_to(out))}
         state.save(names[sid], {"entry": entry, "key_section": result.key_section})
         finished.add(sid)
+        settle(sid)
+
+    def settle(sid: str) -> None:
+        """A student is done or has failed for good: their key part and solutions may go on."""
         keys.settle(sid)
+        if joining is not None:
+            joining.settle(sid)
+
+    key, solutions = out / f"answer_key.{fmt}", out / f"solutions.{fmt}"
+    joining = (_JoinInOrder(students, finished, parts, solutions,
+                            f"{info.title} — worked solutions") if fmt == "pdf" else None)
 
     if todo or keys.pending:
         _warm_up()
         with tqdm(total=len(students), initial=resumed, desc="students", unit="student",
                   disable=not progress, smoothing=0.1) as bar, \
                 open_engine(workers=workers, scheduler=scheduler) as engine:
-            _run(engine, plan, todo, keys, save=save, bar=bar, tries=tries,
+            _run(engine, plan, todo, keys, save=save, settle=settle, bar=bar, tries=tries,
                  failed=failed, retries=retries, timeout=timeout,
                  key_job=lambda k: (_key_part_job, info,
                                     [state.load(names[s.student_id])["key_section"]
@@ -423,13 +436,12 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
                                     k == 0, len(students)),
                  key_parts=key_parts)
     complete = [s for s in students if s.student_id in finished]
-    key, solutions = out / f"answer_key.{fmt}", out / f"solutions.{fmt}"
+    if joining is not None:
+        joining.close()
     if complete:
         if fmt == "pdf":
             join_pdfs([(None, p) for p in key_parts if p.exists()], key,
                       page_numbers=True, title=f"{info.title} — answer key")
-            join_pdfs([(f"{s.name} ({s.student_id})", parts[s.student_id]) for s in complete],
-                      solutions, title=f"{info.title} — worked solutions")
         else:
             sections = [Markup(state.load(names[s.student_id])["key_section"])
                         for s in complete]
@@ -446,6 +458,62 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
         shutil.rmtree(state.root, ignore_errors=True)
     return ClassResult(out, manifest, tuple(sheets[s.student_id] for s in complete), key,
                        solutions, tuple(sorted(failed.items())), resumed, unprintable)
+
+
+class _JoinInOrder:
+    """The worked solutions, joined in roster order while the class is being made.
+
+    A thread takes each student's part as soon as they and everyone before them are done
+    (or have failed for good), so the join ends with the last student instead of
+    starting after them; on a cluster this process has nothing else to do.
+    """
+
+    def __init__(self, students: Sequence[Student], finished: set[str],
+                 parts: dict[str, Path], target: Path, title: str) -> None:
+        self.students, self.finished, self.parts = students, finished, parts
+        self.settled = set(finished)
+        self.cursor = 0
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._join, args=(target, title), daemon=True)
+        self.thread.start()
+        self._advance()
+
+    def _parts(self) -> Iterator[tuple[str, Path]]:
+        while (item := self.queue.get()) is not None:
+            yield item
+
+    def _join(self, target: Path, title: str) -> None:
+        try:
+            join_pdfs(self._parts(), target, title=title)
+        except ValueError as exc:  # no student at all: no solutions to write
+            if "nothing to join" not in str(exc):
+                self.error = exc
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread in close()
+            self.error = exc
+
+    def _advance(self) -> None:
+        while self.cursor < len(self.students) and \
+                self.students[self.cursor].student_id in self.settled:
+            student = self.students[self.cursor]
+            if student.student_id in self.finished:
+                self.queue.put((f"{student.name} ({student.student_id})",
+                                self.parts[student.student_id]))
+            self.cursor += 1
+
+    def settle(self, student_id: str) -> None:
+        """A student is done or has failed for good."""
+        self.settled.add(student_id)
+        self._advance()
+
+    def close(self) -> None:
+        """Finish the file (every student is settled by now)."""
+        self.settled.update(s.student_id for s in self.students)
+        self._advance()
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 class _KeyParts:
@@ -471,8 +539,8 @@ class _KeyParts:
         self.pending.discard(k)
 
 
-def _run(engine: Engine, plan: _Plan, todo: deque, keys: _KeyParts, *, save, bar, tries,
-         failed, retries: int, timeout: float, key_job, key_parts) -> None:
+def _run(engine: Engine, plan: _Plan, todo: deque, keys: _KeyParts, *, save, settle, bar,
+         tries, failed, retries: int, timeout: float, key_job, key_parts) -> None:
     """Keep the engine busy with student jobs (and key parts as their students finish)
     until everything is done or has failed every try."""
     # Local processes get one job each, so that a crash is blamed on few students; a
@@ -497,7 +565,7 @@ def _run(engine: Engine, plan: _Plan, todo: deque, keys: _KeyParts, *, save, bar
             return
         failed[key] = reason
         if kind == "student":
-            keys.settle(what.student_id)
+            settle(what.student_id)
         else:
             keys.done(what)
 

@@ -93,7 +93,8 @@ def join_pdfs(parts: Iterable[tuple[str | None, Path]], target: Path, *,
     ==========
 
     parts : (bookmark title or None, path) pairs, in order; a title adds a bookmark to
-        the part's first page.
+        the part's first page.  Without page numbers they are read as they come, so a
+        generator may hand them over while they are still being made.
     target : the file to write; it is written under a temporary name and renamed, so it
         is either complete or absent.
     page_numbers : stamp "Page i of n" at the foot of every page (for a document laid out
@@ -116,132 +117,136 @@ def join_pdfs(parts: Iterable[tuple[str | None, Path]], target: Path, *,
         def __init__(self, number: int) -> None:
             super().__init__(number, 0, None)
 
-    parts = list(parts)
-    if not parts:
-        raise ValueError("nothing to join: no parts given")
     total = 0
     if page_numbers:  # "of n" needs n before the first page is written
+        parts = list(parts)
         total = sum(len(PdfReader(str(path)).pages) for _, path in parts)
     target = Path(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     kids: list[IndirectObject] = []
     marks: list[tuple[str, IndirectObject]] = []
-    with open(temporary, "wb") as handle:
-        out = _Writer(handle)
-        pages_id, catalog_id, info_id = out.reserve(), out.reserve(), out.reserve()
-        pages_ref = _Out(pages_id)
-        font_ref = save_ref = None
-        if page_numbers:
-            font_ref = _Out(out.reserve())
-            out.write(font_ref.idnum, DictionaryObject({
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Times-Roman"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
-            # The parts' drawing may leave the graphics state changed: it is saved first
-            # and restored before the footer.
-            save = DecodedStreamObject()
-            save.set_data(b"q")
-            save_ref = _Out(out.reserve())
-            out.write(save_ref.idnum, save)
-        for bookmark, path in parts:
-            reader = PdfReader(str(path))
-            mapping: dict[int, int] = {}
-            queue: list = []
+    try:
+        with open(temporary, "wb") as handle:
+            out = _Writer(handle)
+            pages_id, catalog_id, info_id = out.reserve(), out.reserve(), out.reserve()
+            pages_ref = _Out(pages_id)
+            font_ref = save_ref = None
+            if page_numbers:
+                font_ref = _Out(out.reserve())
+                out.write(font_ref.idnum, DictionaryObject({
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/Times-Roman"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+                # The parts' drawing may leave the graphics state changed: it is saved first
+                # and restored before the footer.
+                save = DecodedStreamObject()
+                save.set_data(b"q")
+                save_ref = _Out(out.reserve())
+                out.write(save_ref.idnum, save)
+            for bookmark, path in parts:
+                reader = PdfReader(str(path))
+                mapping: dict[int, int] = {}
+                queue: list = []
 
-            def renumber(obj):
-                """``obj`` with every reference to the part's objects renumbered."""
-                if isinstance(obj, _Out):
+                def renumber(obj):
+                    """``obj`` with every reference to the part's objects renumbered."""
+                    if isinstance(obj, _Out):
+                        return obj
+                    if isinstance(obj, IndirectObject):
+                        if obj.idnum not in mapping:
+                            mapping[obj.idnum] = out.reserve()
+                            queue.append(obj)
+                        return _Out(mapping[obj.idnum])
+                    if isinstance(obj, DictionaryObject):
+                        for key in list(obj.keys()):
+                            obj[NameObject(key)] = renumber(obj.raw_get(key))
+                    elif isinstance(obj, ArrayObject):
+                        for k in range(len(obj)):
+                            obj[k] = renumber(list.__getitem__(obj, k))
                     return obj
-                if isinstance(obj, IndirectObject):
-                    if obj.idnum not in mapping:
-                        mapping[obj.idnum] = out.reserve()
-                        queue.append(obj)
-                    return _Out(mapping[obj.idnum])
-                if isinstance(obj, DictionaryObject):
-                    for key in list(obj.keys()):
-                        obj[NameObject(key)] = renumber(obj.raw_get(key))
-                elif isinstance(obj, ArrayObject):
-                    for k in range(len(obj)):
-                        obj[k] = renumber(list.__getitem__(obj, k))
-                return obj
 
-            first = True
-            for page in reader.pages:  # pypdf copies inherited attributes onto each page
-                original = page.indirect_reference
-                number = mapping.setdefault(original.idnum, out.reserve())
-                page_ref = _Out(number)
-                kids.append(page_ref)
-                if first and bookmark:
-                    marks.append((bookmark, page_ref))
-                first = False
-                if page_numbers:
-                    # Shared resources already written (renumbered) have the font.
-                    resources = page.raw_get("/Resources")
-                    if not isinstance(resources, _Out):
-                        resources = resources.get_object()
-                        fonts = resources.raw_get("/Font") if "/Font" in resources else None
-                        if fonts is None:
-                            resources[NameObject("/Font")] = DictionaryObject(
-                                {NameObject(_FOOTER_FONT): font_ref})
-                        elif not isinstance(fonts, _Out):
-                            fonts.get_object()[NameObject(_FOOTER_FONT)] = font_ref
-                    stamp = DecodedStreamObject()
-                    box = page.mediabox
-                    stamp.set_data(_footer(len(kids), total, float(box.width)))
-                    stamp_ref = _Out(out.reserve())
-                    out.write(stamp_ref.idnum, stamp)
-                    contents = page.get("/Contents")
-                    contents = contents.get_object() if contents is not None else None
-                    old = list(contents) if isinstance(contents, ArrayObject) else \
-                        [page.raw_get("/Contents")] if contents is not None else []
-                    page[NameObject("/Contents")] = ArrayObject([save_ref, *old])
-                    page[NameObject("/Contents")].append(stamp_ref)
-                plain = DictionaryObject({k: v for k, v in page.items() if k != "/Parent"})
-                plain = renumber(plain)
-                plain[NameObject("/Parent")] = pages_ref
-                out.write(number, plain)
-                while queue:
-                    reference = queue.pop()
-                    obj = reference.get_object()
-                    if isinstance(obj, DictionaryObject) and obj.get("/Type") == "/Page":
-                        # A link to a page of this part: the page is written in the loop.
-                        continue
-                    out.write(mapping[reference.idnum], renumber(obj))
-            del reader
-        outline_id = None
-        if marks:
-            outline_id = out.reserve()
-            ids = [out.reserve() for _ in marks]
-            for k, ((text, page_ref), number) in enumerate(zip(marks, ids)):
-                item = DictionaryObject({
-                    NameObject("/Title"): TextStringObject(text),
-                    NameObject("/Parent"): _Out(outline_id),
-                    NameObject("/Dest"): ArrayObject([page_ref, NameObject("/Fit")])})
-                if k:
-                    item[NameObject("/Prev")] = _Out(ids[k - 1])
-                if k + 1 < len(ids):
-                    item[NameObject("/Next")] = _Out(ids[k + 1])
-                out.write(number, item)
-            out.write(outline_id, DictionaryObject({
-                NameObject("/Type"): NameObject("/Outlines"),
-                NameObject("/First"): _Out(ids[0]),
-                NameObject("/Last"): _Out(ids[-1]),
-                NameObject("/Count"): NumberObject(len(ids))}))
-        out.write(pages_id, DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"),
-            NameObject("/Kids"): ArrayObject(kids),
-            NameObject("/Count"): NumberObject(len(kids))}))
-        catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"),
-                                    NameObject("/Pages"): pages_ref})
-        if outline_id is not None:
-            catalog[NameObject("/Outlines")] = _Out(outline_id)
-            catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
-        out.write(catalog_id, catalog)
-        info = DictionaryObject({NameObject("/Producer"): TextStringObject("calcdrill")})
-        if title:
-            info[NameObject("/Title")] = TextStringObject(title)
-        out.write(info_id, info)
-        out.finish(catalog_id, info_id)
+                first = True
+                for page in reader.pages:  # pypdf copies inherited attributes onto each page
+                    original = page.indirect_reference
+                    number = mapping.setdefault(original.idnum, out.reserve())
+                    page_ref = _Out(number)
+                    kids.append(page_ref)
+                    if first and bookmark:
+                        marks.append((bookmark, page_ref))
+                    first = False
+                    if page_numbers:
+                        # Shared resources already written (renumbered) have the font.
+                        resources = page.raw_get("/Resources")
+                        if not isinstance(resources, _Out):
+                            resources = resources.get_object()
+                            fonts = resources.raw_get("/Font") if "/Font" in resources else None
+                            if fonts is None:
+                                resources[NameObject("/Font")] = DictionaryObject(
+                                    {NameObject(_FOOTER_FONT): font_ref})
+                            elif not isinstance(fonts, _Out):
+                                fonts.get_object()[NameObject(_FOOTER_FONT)] = font_ref
+                        stamp = DecodedStreamObject()
+                        box = page.mediabox
+                        stamp.set_data(_footer(len(kids), total, float(box.width)))
+                        stamp_ref = _Out(out.reserve())
+                        out.write(stamp_ref.idnum, stamp)
+                        contents = page.get("/Contents")
+                        contents = contents.get_object() if contents is not None else None
+                        old = list(contents) if isinstance(contents, ArrayObject) else \
+                            [page.raw_get("/Contents")] if contents is not None else []
+                        page[NameObject("/Contents")] = ArrayObject([save_ref, *old])
+                        page[NameObject("/Contents")].append(stamp_ref)
+                    plain = DictionaryObject({k: v for k, v in page.items() if k != "/Parent"})
+                    plain = renumber(plain)
+                    plain[NameObject("/Parent")] = pages_ref
+                    out.write(number, plain)
+                    while queue:
+                        reference = queue.pop()
+                        obj = reference.get_object()
+                        if isinstance(obj, DictionaryObject) and obj.get("/Type") == "/Page":
+                            # A link to a page of this part: the page is written in the loop.
+                            continue
+                        out.write(mapping[reference.idnum], renumber(obj))
+                del reader
+            if not kids:
+                raise ValueError("nothing to join: no parts given")
+            outline_id = None
+            if marks:
+                outline_id = out.reserve()
+                ids = [out.reserve() for _ in marks]
+                for k, ((text, page_ref), number) in enumerate(zip(marks, ids)):
+                    item = DictionaryObject({
+                        NameObject("/Title"): TextStringObject(text),
+                        NameObject("/Parent"): _Out(outline_id),
+                        NameObject("/Dest"): ArrayObject([page_ref, NameObject("/Fit")])})
+                    if k:
+                        item[NameObject("/Prev")] = _Out(ids[k - 1])
+                    if k + 1 < len(ids):
+                        item[NameObject("/Next")] = _Out(ids[k + 1])
+                    out.write(number, item)
+                out.write(outline_id, DictionaryObject({
+                    NameObject("/Type"): NameObject("/Outlines"),
+                    NameObject("/First"): _Out(ids[0]),
+                    NameObject("/Last"): _Out(ids[-1]),
+                    NameObject("/Count"): NumberObject(len(ids))}))
+            out.write(pages_id, DictionaryObject({
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Kids"): ArrayObject(kids),
+                NameObject("/Count"): NumberObject(len(kids))}))
+            catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"),
+                                        NameObject("/Pages"): pages_ref})
+            if outline_id is not None:
+                catalog[NameObject("/Outlines")] = _Out(outline_id)
+                catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+            out.write(catalog_id, catalog)
+            info = DictionaryObject({NameObject("/Producer"): TextStringObject("calcdrill")})
+            if title:
+                info[NameObject("/Title")] = TextStringObject(title)
+            out.write(info_id, info)
+            out.finish(catalog_id, info_id)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # nothing half-written is left
+        raise
     os.replace(temporary, target)
     return JoinedPdf(target, len(kids))

@@ -182,7 +182,8 @@ def solutions_section_html(version: Version, info: DocumentInfo, *,
                            math: MathFunction = math_html) -> Markup:
     """One student's worked solutions (typeset where the version was made)."""
     return Markup(_ENV.get_template("solutions_section.html.j2").render(
-        title=info.title, course=info.course, date=info.date, student=version.student, problems=[_problem(i, math) for i in version.instances]))
+        title=info.title, course=info.course, date=info.date, student=version.student,
+        problems=[_problem(i, math) for i in version.instances]))
 
 
 def solutions_html(versions: Sequence[Version], info: DocumentInfo, *,
