@@ -292,3 +292,44 @@ def test_a_job_past_its_time_limit_is_stopped_and_reported(tmp_path, monkeypatch
     assert time.monotonic() - started < 200
     assert result.failed == (("s002", "JobTimeout: took longer than 10 s"),)
     assert [p.name for p in result.worksheets] == ["s001.pdf", "s003.pdf"]
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_from_what_is_complete(tmp_path):
+    """`calcdrill generate` killed mid-class (SIGKILL, no clean-up), then run again:
+    the students already complete are kept, the rest made, nobody twice."""
+    import os
+    import signal
+    import sys
+    import time
+    from pathlib import Path
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name\n" + "".join(f"s{k:02d},Student {k}\n"
+                                                    for k in range(1, 9)), "utf-8")
+    out = tmp_path / "class"
+    command = [sys.executable, "-m", "calcdrill", "generate", "--bank", "derivatives",
+               "--family", "chain-exp", "--problems", "1", "--roster", str(roster),
+               "--out", str(out), "--workers", "1", "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           "SOURCE_DATE_EPOCH": "1795000000"}
+    run = subprocess.Popen(command, env=env, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    records = out / ".calcdrill-progress" / "students"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list(records.glob("*.json"))) < 2:
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its worker, mid-class
+    run.wait()
+    done_before = len(list(records.glob("*.json")))
+    assert 2 <= done_before < 8
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"resumed: {done_before} students were already complete" in again.stdout
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert [s["student_id"] for s in manifest["students"]] == [f"s{k:02d}" for k in range(1, 9)]
+    outline = [item.title for item in PdfReader(out / "solutions.pdf").outline]
+    assert outline == [f"Student {k} (s{k:02d})" for k in range(1, 9)]
+    assert sorted(p.name for p in (out / "worksheets").iterdir()) == \
+        [f"s{k:02d}.pdf" for k in range(1, 9)]
+    assert not (out / ".calcdrill-progress").exists()
