@@ -419,12 +419,14 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
         if joining is not None:
             joining.settle(sid)
 
+    work = bool(todo or keys.pending)
+    if work:
+        _warm_up()  # before the joining thread starts: local workers fork from here
     key, solutions = out / f"answer_key.{fmt}", out / f"solutions.{fmt}"
     joining = (_JoinInOrder(students, finished, parts, solutions,
                             f"{info.title} — worked solutions") if fmt == "pdf" else None)
 
-    if todo or keys.pending:
-        _warm_up()
+    if work:
         with tqdm(total=len(students), initial=resumed, desc="students", unit="student",
                   disable=not progress, smoothing=0.1) as bar, \
                 open_engine(workers=workers, scheduler=scheduler) as engine:
