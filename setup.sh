@@ -8,10 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Pango for WeasyPrint, HarfBuzz's subsetter (without it every PDF takes ~0.35 s longer),
-# the STIX text font that matches the STIX Two math font, a small CJK font for names
-# such as 张伟, and poppler's pdftoppm and pdftotext, which the tests use to look at PDFs.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-stix fonts-wqy-microhei
-          poppler-utils)
+# the STIX text font that matches the STIX Two math font, Noto for names in Devanagari,
+# Arabic, Hebrew, Thai and other scripts (42 MB), a small CJK font for names such as 张伟
+# (fonts-noto-cjk would be 91 MB), fontconfig's fc-list (which `generate` asks whether a
+# name can be printed), and poppler's pdftoppm and pdftotext, which the tests use.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-stix fonts-noto-core
+          fonts-wqy-microhei fontconfig poppler-utils)
 # The web app's browser tests drive Debian's Chromium (Playwright never downloads one here).
 if [ "${1:-}" = "--test" ]; then packages+=(chromium); fi
 
@@ -44,6 +46,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+# --test also brings Dask (the dask extra), so the engine tests run on a LocalCluster.
+[ "${1:-}" = "--test" ] && extras="[test,dask]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
 echo "setup: ready (.venv)"

@@ -1,83 +1,164 @@
-"""Worksheet benchmark: a 30-student, 10-problem class, beside plain WeasyPrint.
+"""Worksheet benchmark: calcdrill against plain WeasyPrint, growth, and Dask, in one run.
 
-Generates the class with ``generate_class`` (worksheets, answer key, solutions,
-manifest; typeset math; all cores) and, in the same run, renders the same documents'
-HTML with the math left as plain text through plain WeasyPrint, one process, as the
-baseline.  Prints both times and their ratio.
+Reports, with every ratio measured in this same run.  Times are given as wall seconds
+and as CPU seconds (this process and every worker process it started): on a machine
+shared with other work the wall time of both sides stretches, their CPU time much less.
 
-    python benchmarks/worksheets.py [--students 30] [--problems 10] [--repeat 3]
+1. start-up: seconds from a fresh interpreter to an engine ready for the first student
+   (imports, banks, WeasyPrint and the math font, the process pool);
+2. for each class size (default 10, 30 and 100 students x 10 problems): ``generate_class``
+   (worksheets, answer key, solutions, manifest; typeset maths) beside plain WeasyPrint
+   rendering the same documents' HTML with the maths left as text, BOTH on the same
+   number of processes; seconds per student and the ratio;
+3. the first class size again on a Dask ``LocalCluster`` (127.0.0.1) with 1 and 2
+   single-threaded workers, when Dask is installed.
+
+    python benchmarks/worksheets.py [--sizes 10,30,100] [--problems 10] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
+import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.banks.load import shipped_banks  # noqa: E402
 from calcdrill.generate import choose_families, generate_class, make_version  # noqa: E402
-from generator.documents.render import (DocumentInfo, answer_key_html, key_section_html,  # noqa: E402
-                              solutions_html, worksheet_html, write_pdf)
 from calcdrill.roster import Student  # noqa: E402
+from generator.banks.load import shipped_banks  # noqa: E402
+from generator.documents.render import (DocumentInfo, answer_key_html,  # noqa: E402
+                                        key_section_html, render_pdf, solutions_html,
+                                        worksheet_html)
 from generator.documents.typeset import plain_html  # noqa: E402
 
 NAMES = ["María José García", "Mehmet Yılmaz", "Siobhán O'Brien", "Nguyễn Thị Lan",
          "Zhang Wei", "Ana Lúcia Souza", "Ólafur Jónsson", "Chloé Dubois", "Kwame Mensah",
          "Priya Raghunathan"]
+INFO = DocumentInfo("Benchmark", "ML 101", "2026-11-21")
+SEED = 11
+
+STARTUP = """
+import time
+start = time.perf_counter()
+from calcdrill.engines import open_engine
+from calcdrill.generate import _warm_up
+from generator.banks.load import shipped_banks
+shipped_banks()
+_warm_up()
+with open_engine(workers={workers}) as engine:
+    engine.submit(int).result()
+    print(time.perf_counter() - start)
+"""
+
+
+class Clock:
+    """Wall and CPU seconds (ours and our reaped children's) since it was started."""
+
+    def __enter__(self) -> "Clock":
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+    @staticmethod
+    def _cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
 
 
 def students(count: int) -> list[Student]:
-    return [Student(f"s{k:03d}", f"{NAMES[k % len(NAMES)]} {k}") for k in range(1, count + 1)]
+    return [Student(f"s{k:04d}", f"{NAMES[k % len(NAMES)]} {k}") for k in range(1, count + 1)]
 
 
-def ours(class_students, problems: int, seed: int, out: Path) -> float:
-    start = time.perf_counter()
-    generate_class(shipped_banks(), class_students, problems=problems, seed=seed, out=out,
-                   info=DocumentInfo("Benchmark", "ML 101", "2026-11-21"), progress=False)
-    return time.perf_counter() - start
+def ours(class_students, problems: int, out: Path, **engine) -> Clock:
+    with Clock() as clock:
+        result = generate_class(shipped_banks(), class_students, problems=problems,
+                                seed=SEED, out=out, info=INFO, progress=False, **engine)
+    assert not result.failed, result.failed
+    return clock
 
 
-def baseline(class_students, problems: int, seed: int, out: Path) -> float:
-    """The same documents, math as plain text, plain WeasyPrint, one process."""
-    chosen = choose_families(shipped_banks(), problems, seed=seed)
-    versions = [make_version(s, chosen, seed=seed) for s in class_students]
-    info = DocumentInfo("Benchmark", "ML 101", "2026-11-21")
-    out.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    for v in versions:
-        write_pdf(worksheet_html(v, info, math=plain_html), out / f"{v.student.student_id}.pdf")
-        write_pdf(solutions_html([v], info, math=plain_html), out / f"sol-{v.student.student_id}.pdf")
+def _plain_student(version) -> int:
+    """One student's worksheet and solutions, maths as text, plain WeasyPrint."""
+    sheet = render_pdf(worksheet_html(version, INFO, math=plain_html))
+    solutions = render_pdf(solutions_html([version], INFO, math=plain_html))
+    return len(sheet) + len(solutions)
+
+
+def _plain_key(sections, first: bool, total: int) -> int:
+    return len(render_pdf(answer_key_html(sections, INFO, first=first, versions_total=total)))
+
+
+def baseline(class_students, problems: int, workers: int) -> Clock:
+    """The same documents with the maths as plain text, rendered by WeasyPrint on the
+    same number of processes (versions made beforehand, not timed)."""
+    chosen = choose_families(shipped_banks(), problems, seed=SEED)
+    versions = [make_version(s, chosen, seed=SEED) for s in class_students]
     sections = [key_section_html(v, math=plain_html) for v in versions]
-    write_pdf(answer_key_html(sections, info), out / "key.pdf")
-    return time.perf_counter() - start
+    with Clock() as clock, ProcessPoolExecutor(max_workers=workers) as pool:
+        jobs = [pool.submit(_plain_student, v) for v in versions]
+        jobs += [pool.submit(_plain_key, sections[k:k + 20], k == 0, len(versions))
+                 for k in range(0, len(versions), 20)]
+        for job in jobs:
+            job.result()
+    return clock
+
+
+def startup(workers: int) -> float:
+    code = STARTUP.format(workers=workers)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                          capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return float(done.stdout.split()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--sizes", default="10,30,100")
     parser.add_argument("--problems", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
-    class_students = students(args.students)
-    ours_times, base_times = [], []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"start-up to the first student ({args.workers} processes): "
+          f"{startup(args.workers):.2f} s", flush=True)
+    print(f"{'students':>8} {'calcdrill wall/CPU s':>21} {'plain wall/CPU s':>17} "
+          f"{'ratio wall/CPU':>15} {'CPU s/student':>14}  ({args.problems} problems, "
+          f"{args.workers} processes each side)", flush=True)
+    first_time = None
     with tempfile.TemporaryDirectory() as tmp:
-        for r in range(args.repeat):
-            ours_times.append(ours(class_students, args.problems, 11 + r, Path(tmp, f"o{r}")))
-            base_times.append(baseline(class_students, args.problems, 11 + r, Path(tmp, f"b{r}")))
-    ours_median, base_median = statistics.median(ours_times), statistics.median(base_times)
-    print(f"class: {args.students} students x {args.problems} problems "
-          f"(worksheets, answer key, solutions, manifest); {args.repeat} runs")
-    print(f"calcdrill generate (typeset math, all cores): median {ours_median:6.2f} s  "
-          f"runs {', '.join(f'{t:.2f}' for t in ours_times)}")
-    print(f"plain WeasyPrint, math as text, 1 process   : median {base_median:6.2f} s  "
-          f"runs {', '.join(f'{t:.2f}' for t in base_times)}")
-    print(f"ratio: {ours_median / base_median:.2f}x")
+        for size in sizes:
+            group = students(size)
+            mine = ours(group, args.problems, Path(tmp, f"o{size}"), workers=args.workers)
+            plain = baseline(group, args.problems, args.workers)
+            first_time = first_time or (size, mine)
+            print(f"{size:>8} {mine.wall:>10.1f} / {mine.cpu:>7.1f} {plain.wall:>7.1f} / "
+                  f"{plain.cpu:>7.1f} {mine.wall / plain.wall:>6.2f} / {mine.cpu / plain.cpu:>5.2f}"
+                  f" {mine.cpu / size:>8.2f} (plain {plain.cpu / size:.2f})", flush=True)
+        if args.no_dask:
+            return
+        try:
+            from distributed import LocalCluster
+        except ImportError:
+            print("Dask: not installed (pip install calcdrill[dask])")
+            return
+        size, local = first_time
+        for workers in (1, 2):
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                              host="127.0.0.1", dashboard_address=None) as cluster:
+                took = ours(students(size), args.problems, Path(tmp, f"d{workers}"),
+                            scheduler=cluster.scheduler_address)
+            print(f"Dask LocalCluster, {workers} worker(s): {size} students in "
+                  f"{took.wall:.1f} s wall ({took.wall / size:.2f} s/student; local pool of "
+                  f"{args.workers}: {local.wall:.1f} s)", flush=True)
 
 
 if __name__ == "__main__":

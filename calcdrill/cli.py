@@ -237,7 +237,7 @@ def banks_preview(family_id: str, bank_name: str | None, example: bool, seed: in
               help="Problems per worksheet.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
               help="CSV with student_id,name (more columns are kept).")
-@click.option("--copies", type=click.IntRange(1, 2000),
+@click.option("--copies", type=click.IntRange(min=1),
               help="Without a roster: this many numbered versions.")
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**31),
               help="The class seed: same seed, same worksheets.")
@@ -254,10 +254,21 @@ def banks_preview(family_id: str, bank_name: str | None, example: bool, seed: in
               show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes to use (default: one per core).")
+@click.option("--scheduler", default=None, envvar="CALCDRILL_SCHEDULER", metavar="ADDRESS",
+              help="Run on a Dask cluster (tcp://host:8786) instead of local processes; "
+                   "needs calcdrill[dask].  Default: $CALCDRILL_SCHEDULER.")
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1),
+              help="Seconds one student's documents may take before they are tried again.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def generate_command(bank_names, problems, roster, copies, seed, out, title, course, date_,
-                     difficulty, family_ids, shuffle, fmt, workers, quiet) -> None:
-    """One worksheet version per student, an answer key, solutions and a manifest."""
+                     difficulty, family_ids, shuffle, fmt, workers, scheduler, timeout,
+                     quiet) -> None:
+    """One worksheet version per student, an answer key, solutions and a manifest.
+
+    An interrupted run resumes from the students already complete when run again with
+    the same options.
+    """
+    from calcdrill.engines import EngineError
     from calcdrill.generate import generate_class
     from calcdrill.planning import class_warnings
     from generator.documents.render import DocumentInfo
@@ -279,15 +290,26 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
         result = generate_class(banks, students, problems=problems, seed=seed, out=out,
                                 info=DocumentInfo(title, course, date_), fmt=fmt,
                                 difficulty=levels, family_ids=family_ids, shuffle=shuffle,
-                                workers=workers, progress=not quiet)
-    except (BankError, RosterError, LookupError) as err:
+                                workers=workers, scheduler=scheduler, timeout=timeout,
+                                progress=not quiet)
+    except (BankError, RosterError, LookupError, EngineError) as err:
         raise click.ClickException(str(err)) from None
     except ValueError as err:
         raise click.UsageError(str(err)) from None
+    for who, missing in result.unprintable:
+        click.echo(f"warning: no installed font has {missing!r} (in the name of {who}); "
+                   "it prints as empty boxes: install a font covering it", err=True)
+    if result.resumed:
+        click.echo(f"resumed: {result.resumed} students were already complete")
     click.echo(f"{len(result.worksheets)} worksheets in {result.out / 'worksheets'}")
     click.echo(f"answer key: {result.answer_key}")
     click.echo(f"solutions : {result.solutions}")
     click.echo(f"manifest  : {result.manifest}")
+    if result.failed:
+        for who, reason in result.failed:
+            click.echo(f"failed: {who}: {reason}", err=True)
+        raise click.ClickException(f"{len(result.failed)} students could not be generated "
+                                   "(listed above); run the same command again to retry them")
 
 
 @cli.command("grade")

@@ -10,10 +10,11 @@ so grading needs neither the banks nor the generator.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
 
 from calcdrill.errors import ClassFileError
 from generator.codes import normalize_code
@@ -21,55 +22,89 @@ from generator.documents.render import DocumentInfo, Version
 from grader import Mistake
 
 __all__ = ["ClassManifest", "ManifestProblem", "load_manifest", "manifest_dict",
-           "write_manifest"]
+           "student_entry", "write_manifest", "write_manifest_entries"]
 
 FORMAT_VERSION = 1
 
 
-def manifest_dict(versions: Sequence[Version], info: DocumentInfo, *, seed: int,
-                  files: dict[str, str]) -> dict:
-    """The manifest of a generated class as plain JSON-ready data."""
-    banks = sorted({(i.bank, i.version) for v in versions for i in v.instances})
+def student_entry(version: Version, worksheet: str = "") -> dict:
+    """One student's part of the manifest (``worksheet``: their file, relative to it)."""
+    v = version
+    return {
+        "student_id": v.student.student_id,
+        "name": v.student.name,
+        "extra": dict(getattr(v.student, "extra", {})),
+        "worksheet": worksheet,
+        "problems": [{
+            "student_id": v.student.student_id,
+            "number": number,
+            "code": i.code,
+            "bank": i.bank,
+            "bank_version": i.version,
+            "family": i.family,
+            "seed": i.seed,
+            "kind": i.kind,
+            "answer": i.answer,
+            "variables": list(i.variables),
+            "assume": dict(i.assume),
+            "tolerance": i.tolerance,
+            "shapes": dict(i.shapes),
+            "prompt": i.prompt,
+            "params": dict(i.params),
+            "mistakes": [asdict(m) for m in i.mistakes],
+        } for number, i in enumerate(v.instances, start=1)],
+    }
+
+
+def _header(info: DocumentInfo, *, seed: int, banks: Iterable[tuple[str, int]],
+            generated: datetime | None) -> dict:
+    generated = generated or datetime.now(timezone.utc)
     return {
         "format": FORMAT_VERSION,
         "title": info.title,
         "course": info.course,
         "date": info.date,
         "seed": seed,
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "banks": [{"id": b, "version": n} for b, n in banks],
-        "students": [{
-            "student_id": v.student.student_id,
-            "name": v.student.name,
-            "extra": dict(getattr(v.student, "extra", {})),
-            "worksheet": files.get(v.student.student_id, ""),
-            "problems": [{
-                "student_id": v.student.student_id,
-                "number": number,
-                "code": i.code,
-                "bank": i.bank,
-                "bank_version": i.version,
-                "family": i.family,
-                "seed": i.seed,
-                "kind": i.kind,
-                "answer": i.answer,
-                "variables": list(i.variables),
-                "assume": dict(i.assume),
-                "tolerance": i.tolerance,
-                "shapes": dict(i.shapes),
-                "prompt": i.prompt,
-                "params": dict(i.params),
-                "mistakes": [asdict(m) for m in i.mistakes],
-            } for number, i in enumerate(v.instances, start=1)],
-        } for v in versions],
+        "generated": generated.isoformat(timespec="seconds"),
+        "banks": [{"id": b, "version": n} for b, n in sorted(set(banks))],
     }
 
 
+def manifest_dict(versions: Sequence[Version], info: DocumentInfo, *, seed: int,
+                  files: dict[str, str], generated: datetime | None = None) -> dict:
+    """The manifest of a generated class as plain JSON-ready data."""
+    banks = {(i.bank, i.version) for v in versions for i in v.instances}
+    return {**_header(info, seed=seed, banks=banks, generated=generated),
+            "students": [student_entry(v, files.get(v.student.student_id, ""))
+                         for v in versions]}
+
+
 def write_manifest(path: Path, versions: Sequence[Version], info: DocumentInfo, *, seed: int,
-                   files: dict[str, str]) -> None:
+                   files: dict[str, str], generated: datetime | None = None) -> None:
     """Write ``manifest.json``."""
-    data = manifest_dict(versions, info, seed=seed, files=files)
+    data = manifest_dict(versions, info, seed=seed, files=files, generated=generated)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+
+
+def write_manifest_entries(path: Path, entries: Callable[[], Iterable[dict]],
+                           info: DocumentInfo, *, seed: int,
+                           generated: datetime | None = None) -> None:
+    """Write ``manifest.json`` from students' entries (:func:`student_entry`), streaming.
+
+    ``entries`` is called twice (for the banks used, then for the students), so a class
+    of any size is written without holding it in memory.  The file appears complete or
+    not at all (written under a temporary name, then renamed).
+    """
+    banks = {(p["bank"], p["bank_version"]) for e in entries() for p in e["problems"]}
+    head = json.dumps(_header(info, seed=seed, banks=banks, generated=generated),
+                      ensure_ascii=False, indent=1)
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(head[:-2] + ',\n "students": [')
+        for k, entry in enumerate(entries()):
+            handle.write(("," if k else "") + "\n  " + json.dumps(entry, ensure_ascii=False))
+        handle.write("\n ]\n}\n")
+    os.replace(temporary, path)
 
 
 # -- reading it back, for grading ---------------------------------------------------------

@@ -247,6 +247,34 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+#: libyaml's safe loader when PyYAML was built with it: the same documents, several times
+#: faster (banks are read once per process, and generate starts a few of them).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse a document nested deeper than :data:`MAX_YAML_DEPTH`, from its events.
+
+    libyaml's parser keeps its own stack, so a 5,000-deep list is read here without
+    recursion; only then may its composer, which recurses, see the document.
+    """
+    depth = 0
+    too_deep = f"nested more than {MAX_YAML_DEPTH} levels deep"
+    try:
+        for event in yaml.parse(text, Loader=_FAST_LOADER):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise _TooLarge(too_deep, event.start_mark.line + 1)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as err:
+        # libyaml's scanner has a nesting limit of its own, met while looking ahead.
+        if "nesting depth" in str(err.problem) and err.problem_mark is not None:
+            raise _TooLarge(too_deep, err.problem_mark.line + 1) from None
+        raise
+
+
 def _check_expanded_size(root: yaml.Node) -> None:
     """Refuse alias bombs ("billion laughs") and self-referring anchors.
 
@@ -299,7 +327,11 @@ def _compose(text: str) -> tuple[yaml.Node | None, Any]:
         yaml.YAMLError: text that is not YAML (or uses tags the safe loader refuses).
         _TooLarge: too deep, or too large once aliases are expanded.
     """
-    loader = _BoundedLoader(text)
+    if _FAST_LOADER is not None:
+        _check_depth(text)  # libyaml composes recursively: bound the depth first
+        loader = _FAST_LOADER(text)
+    else:
+        loader = _BoundedLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:

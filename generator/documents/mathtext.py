@@ -116,14 +116,44 @@ class _LatexPrinter(LatexPrinter):
 _LATEX = _LatexPrinter({"ln_notation": True})
 
 
-def latex(value: Any) -> str:
-    """LaTeX for a computed value: expressions, matrices (bracketed), lists, labels."""
+_SIGMA = sympy.Function("sigma")
+
+
+def _sigmoid_argument(expr: sympy.Basic) -> sympy.Basic | None:
+    """``u`` when ``expr`` is ``1/(1 + e^(-u))``, else None."""
+    if not (isinstance(expr, sympy.Pow) and expr.exp == -1 and isinstance(expr.base, sympy.Add)):
+        return None
+    terms = expr.base.args
+    if len(terms) != 2 or sympy.S.One not in terms:
+        return None
+    other = terms[0] if terms[1] == 1 else terms[1]
+    if isinstance(other, sympy.exp):
+        return -other.args[0]
+    return None
+
+
+def _with_sigma(expr: sympy.Basic) -> sympy.Basic:
+    return expr.replace(lambda e: _sigmoid_argument(e) is not None,
+                        lambda e: _SIGMA(_sigmoid_argument(e)))
+
+
+def latex(value: Any, *, sigmoid: bool = False) -> str:
+    """LaTeX for a computed value: expressions, matrices (bracketed), lists, labels.
+
+    ``sigmoid=True`` writes ``1/(1 + e^{-u})`` as ``\\sigma(u)``, as a family about
+    neurons states it (the value is not changed, only how it is written).
+
+    >>> x = sympy.Symbol("x")
+    >>> print(latex(2 / (1 + sympy.exp(-3 * x)), sigmoid=True))
+    2 \\sigma{\\left(3 x \\right)}
+    """
     if isinstance(value, str):
         return f"\\text{{{value}}}"
     if isinstance(value, sympy.MatrixBase):
-        rows = " \\\\ ".join(" & ".join(latex(v) for v in value.row(i))
+        rows = " \\\\ ".join(" & ".join(latex(v, sigmoid=sigmoid) for v in value.row(i))
                              for i in range(value.rows))
         return f"\\begin{{bmatrix}} {rows} \\end{{bmatrix}}"
     if isinstance(value, (list, tuple, sympy.Tuple)):
-        return "\\left(" + ", ".join(latex(v) for v in value) + "\\right)"
-    return _LATEX.doprint(sympy.sympify(value))
+        return "\\left(" + ", ".join(latex(v, sigmoid=sigmoid) for v in value) + "\\right)"
+    value = sympy.sympify(value)
+    return _LATEX.doprint(_with_sigma(value) if sigmoid else value)

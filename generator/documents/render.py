@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -19,12 +20,10 @@ from markupsafe import Markup
 from generator.instance import Instance
 from generator.resources import resource_dir
 from generator.documents.typeset import math_html
-from grader.parse import parse
-from grader.tree import Matrix, Tuple, Vector
 
 __all__ = ["CSS_PATH", "DocumentInfo", "Student", "TEMPLATE_DIR", "Version", "answer_key_html",
-           "answer_space", "key_section_html", "merge_pdfs", "solutions_html",
-           "stamp_page_numbers", "worksheet_html", "write_pdf"]
+           "answer_space", "key_section_html", "render_pdf", "solutions_html",
+           "solutions_section_html", "worksheet_html", "write_pdf"]
 
 TEMPLATE_DIR = resource_dir("templates")
 CSS_PATH = TEMPLATE_DIR / "calcdrill.css"
@@ -65,33 +64,78 @@ class Version:
     instances: tuple[Instance, ...]
 
 
-def _shape(instance: Instance) -> tuple[int, int]:
-    """(rows, columns) of a vector or matrix answer, read from the key's text."""
-    try:
-        tree = parse(instance.answer, variables=instance.variables,
-                     allow_complex=instance.kind == "number")
-    except ValueError:
-        return (1, 1)
-    if isinstance(tree, Matrix):
-        return (len(tree.rows), len(tree.rows[0]))
-    if isinstance(tree, (Vector, Tuple)):
-        return (len(tree.items), 1)
-    return (1, 1)
+def _split_top(text: str) -> list[str]:
+    """``text`` split at the commas that are not inside brackets."""
+    parts, depth, start = [], 0, 0
+    for k, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:k].strip())
+            start = k + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _entries(instance: Instance) -> list[list[str]]:
+    """The key's entries, row by row, as typed (a vector is a column).
+
+    >>> from types import SimpleNamespace as S
+    >>> _entries(S(answer="[[1, max(x, 0)], [2*x, y]]", kind="matrix"))
+    [['1', 'max(x, 0)'], ['2*x', 'y']]
+    >>> _entries(S(answer="(4, -3)", kind="point"))
+    [['4'], ['-3']]
+    """
+    text = instance.answer.strip()
+    if text[:1] in "[(" and text[-1:] in "])":
+        text = text[1:-1]
+    items = _split_top(text)
+    if instance.kind == "matrix" and all(i[:1] == "[" and i[-1:] == "]" for i in items):
+        return [_split_top(i[1:-1]) for i in items]
+    return [[item] for item in items]
+
+
+#: Room for an entry, in mm: per character of the key's entry, and the bounds.
+_MM_PER_CHAR, _MIN_CELL, _MAX_CELL = 2.3, 16.0, 75.0
+#: Width the answer grid may take (A4 text width less the problem's indent and brackets).
+_GRID_WIDTH = 150.0
+
+
+def _cell_widths(rows: list[list[str]]) -> list[float]:
+    """Column widths (mm) fitting the key's longest entry in each column, within the page."""
+    columns = max(len(r) for r in rows)
+    widths = [min(_MAX_CELL, max(_MIN_CELL, 4 + _MM_PER_CHAR * max(
+        (len(r[c].replace(" ", "")) for r in rows if c < len(r)), default=0)))
+        for c in range(columns)]
+    room = _GRID_WIDTH - 2.5 * (columns + 1)
+    if sum(widths) > room:
+        widths = [w * room / sum(widths) for w in widths]
+    return [int(w * 10) / 10 for w in widths]  # printed to 0.1 mm: never rounded up
 
 
 def answer_space(instance: Instance) -> Markup:
-    """An empty space shaped like the answer: a box, a column of cells, a grid."""
+    """An empty space shaped like the answer and sized from the key's entries: a box, a
+    column of cells, a grid (a softmax Jacobian's entry gets more room than ``2x``)."""
     kind = instance.kind
     if kind in ("vector", "matrix"):
-        rows, cols = _shape(instance)
-        cells = "".join("<tr>" + "<td></td>" * cols + "</tr>" for _ in range(rows))
+        rows = _entries(instance)
+        widths = _cell_widths(rows)
+        cells = "".join("<tr>" + "".join(f'<td style="width:{w:.1f}mm"></td>' for w in widths)
+                        + "</tr>" for _ in rows)
         return Markup(f'<div class="space {kind}"><span class="bracketed">'
                       f'<table class="grid">{cells}</table></span></div>')
     if kind == "point":
-        rows, _ = _shape(instance)
-        blanks = ", ".join("<span></span>" for _ in range(rows))
+        rows = _entries(instance)
+        width = _cell_widths([[r[0] for r in rows]])[0] if rows else _MIN_CELL
+        blanks = ", ".join(f'<span style="width:{width:.1f}mm"></span>' for _ in rows)
         return Markup(f'<div class="space point"><span class="point-space">( {blanks} )'
                       "</span></div>")
+    length = len(instance.answer.replace(" ", ""))
+    if kind == "expression" and length > 36:  # a long key: two lines of working room
+        return Markup(f'<div class="space {kind}"><div class="box" style="height:'
+                      f'{min(40.0, 19 + 0.25 * (length - 36)):.1f}mm"></div></div>')
     return Markup(f'<div class="space {kind}"><div class="box"></div></div>')
 
 
@@ -125,8 +169,8 @@ def answer_key_html(sections: Sequence[Markup], info: DocumentInfo, *, first: bo
                     versions_total: int | None = None, stylesheet: str = "") -> str:
     """The answer key (or one part of it) from the students' typeset key sections.
 
-    A key made of parts is joined by :func:`merge_pdfs` and numbered by
-    :func:`stamp_page_numbers`; only the first part has the header.
+    A key made of parts is joined and page-numbered by
+    :func:`generator.documents.pdfjoin.join_pdfs`; only the first part has the header.
     """
     return _ENV.get_template("answer_key.html.j2").render(
         title=info.title, course=info.course, date=info.date, inline_css=stylesheet,
@@ -134,55 +178,52 @@ def answer_key_html(sections: Sequence[Markup], info: DocumentInfo, *, first: bo
         versions_total=len(sections) if versions_total is None else versions_total)
 
 
+def solutions_section_html(version: Version, info: DocumentInfo, *,
+                           math: MathFunction = math_html) -> Markup:
+    """One student's worked solutions (typeset where the version was made)."""
+    return Markup(_ENV.get_template("solutions_section.html.j2").render(
+        title=info.title, course=info.course, date=info.date, student=version.student,
+        problems=[_problem(i, math) for i in version.instances]))
+
+
 def solutions_html(versions: Sequence[Version], info: DocumentInfo, *,
-                   math: MathFunction = math_html, stylesheet: str = "") -> str:
-    """Worked solutions of the given versions, each starting on a new page."""
+                   math: MathFunction = math_html, stylesheet: str = "",
+                   sections: Sequence[Markup] | None = None) -> str:
+    """Worked solutions of the given versions, each starting on a new page.
+
+    ``sections`` (from :func:`solutions_section_html`, one per version) are used as they
+    are when given, so solutions typeset in a worker are not typeset again.
+    """
+    if sections is None:
+        sections = [solutions_section_html(v, info, math=math) for v in versions]
     return _ENV.get_template("solutions.html.j2").render(
         title=info.title, course=info.course, date=info.date, inline_css=stylesheet,
-        versions=[{"student": v.student, "problems": [_problem(i, math) for i in v.instances]}
-                  for v in versions])
+        sections=sections)
 
 
-def merge_pdfs(parts: Sequence[tuple[str | None, Path]], target: Path) -> None:
-    """Concatenate PDFs into ``target``; a part with a title gets a bookmark to its start
-    (the parts' own bookmarks are kept)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for title, path in parts:
-        start = len(writer.pages)
-        writer.append(str(path))
-        if title:
-            writer.add_outline_item(title=title, page_number=start)
-    with open(target, "wb") as handle:
-        writer.write(handle)
-
-
-def stamp_page_numbers(path: Path, label: str) -> None:
-    """Add "Page i of n" footers (and ``label``) to a PDF joined from unnumbered parts."""
-    import io
-
+@lru_cache(maxsize=1)
+def _weasyprint():
+    """WeasyPrint, the stylesheet and the font configuration, loaded once per process."""
     import weasyprint
-    from pypdf import PdfReader, PdfWriter
-
-    document = PdfReader(str(path))
-    stamps_html = _ENV.get_template("page_numbers.html.j2").render(
-        title=label, pages=len(document.pages), label=label, inline_css="")
-    stamps = PdfReader(io.BytesIO(weasyprint.HTML(string=stamps_html).write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(CSS_PATH))])))
-    writer = PdfWriter(clone_from=document)
-    for page, stamp in zip(writer.pages, stamps.pages):
-        page.merge_page(stamp)
-    with open(path, "wb") as handle:
-        writer.write(handle)
-
-
-def write_pdf(html: str, path: Path) -> None:
-    """Render HTML to a PDF file with WeasyPrint and the calcdrill stylesheet."""
-    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     # Fonts are chosen by the stylesheet; WeasyPrint's per-glyph chatter is not news.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
-        path, stylesheets=[weasyprint.CSS(filename=str(CSS_PATH))])
+    fonts = FontConfiguration()
+    return weasyprint, weasyprint.CSS(filename=str(CSS_PATH), font_config=fonts), fonts
+
+
+def render_pdf(html: str) -> bytes:
+    """Render HTML to PDF bytes with WeasyPrint and the calcdrill stylesheet.
+
+    The PDF carries no date and no random identifier: the same HTML gives the same bytes.
+    """
+    weasyprint, css, fonts = _weasyprint()
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
+        stylesheets=[css], font_config=fonts)
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """Render HTML to a PDF file (see :func:`render_pdf`)."""
+    Path(path).write_bytes(render_pdf(html))

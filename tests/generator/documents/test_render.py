@@ -54,3 +54,35 @@ def test_key_and_solutions_show_answers_and_steps():
     assert "Mehmet Yılmaz" in key and version.instances[0].code in key
     solutions = solutions_html([version], INFO)
     assert solutions.count("<li>") == len(version.instances[0].solution)
+
+
+def widths_of(space: str) -> list[float]:
+    import re
+    return [float(w) for w in re.findall(r"width:([\d.]+)mm", space)]
+
+
+def keyed(answer: str, kind: str):
+    from types import SimpleNamespace
+    return SimpleNamespace(answer=answer, kind=kind)
+
+
+def test_answer_cells_are_sized_from_the_key():
+    """A softmax Jacobian entry gets more room than `2x`; every column its own width."""
+    softmax = "exp(z1)*exp(z2)/(exp(z1) + exp(z2))^2"
+    space = str(answer_space(keyed(f"[[{softmax}, 2*x], [1, 0]]", "matrix")))
+    wide, narrow = widths_of(space)[:2]
+    assert wide > 2.5 * narrow and narrow == 16.0
+    assert space.count("<tr>") == 2 and space.count("<td") == 4
+
+
+def test_answer_grid_stays_within_the_page():
+    long = "exp(z1)*exp(z2)*exp(z3)/(exp(z1) + exp(z2) + exp(z3))^2"
+    row = ", ".join([long] * 3)
+    widths = widths_of(str(answer_space(keyed(f"[[{row}], [{row}], [{row}]]", "matrix"))))
+    assert sum(widths[:3]) + 2.5 * 4 <= 150.0 + 1e-6
+
+
+def test_a_long_expression_gets_a_taller_box():
+    short = str(answer_space(keyed("2*x", "expression")))
+    long = str(answer_space(keyed("x^x*(ln(x) + 1)*(x^2 + 3*x + 1)/(x^4 + 6*x^2 + 9)^2", "expression")))
+    assert "height" not in short and "height:2" in long
