@@ -259,10 +259,13 @@ def banks_preview(family_id: str, bank_name: str | None, example: bool, seed: in
                    "needs calcdrill[dask].  Default: $CALCDRILL_SCHEDULER.")
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1),
               help="Seconds one student's documents may take before they are tried again.")
+@click.option("--check-url", default="", metavar="URL",
+              help="Where students check their answers (a `calcdrill serve` address), "
+                   "printed on every worksheet; default: the `calcdrill check` command.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def generate_command(bank_names, problems, roster, copies, seed, out, title, course, date_,
                      difficulty, family_ids, shuffle, fmt, workers, scheduler, timeout,
-                     quiet) -> None:
+                     check_url, quiet) -> None:
     """One worksheet version per student, an answer key, solutions and a manifest.
 
     An interrupted run resumes from the students already complete when run again with
@@ -285,10 +288,12 @@ def generate_command(bank_names, problems, roster, copies, seed, out, title, cou
             Student(f"v{k:03d}", f"Version {k}") for k in range(1, copies + 1)]
         levels = [int(d) for d in difficulty.split(",") if d.strip()] if difficulty else None
         for warning in class_warnings(banks, problems, len(students), seed=seed,
-                                      difficulty=levels, family_ids=family_ids):
+                                      difficulty=levels, family_ids=family_ids,
+                                      shipped={b.id for b in shipped_banks()},
+                                      check_url=check_url):
             click.echo(f"warning: {warning}", err=True)
         result = generate_class(banks, students, problems=problems, seed=seed, out=out,
-                                info=DocumentInfo(title, course, date_), fmt=fmt,
+                                info=DocumentInfo(title, course, date_, check_url), fmt=fmt,
                                 difficulty=levels, family_ids=family_ids, shuffle=shuffle,
                                 workers=workers, scheduler=scheduler, timeout=timeout,
                                 progress=not quiet)

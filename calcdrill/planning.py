@@ -7,13 +7,15 @@ where students will share a problem:
 * a family that can make fewer distinct problems than there are students (some students
   get the same numbers; a family marked ``small`` in its bank says so on purpose);
 * a family used more than once on one worksheet, because fewer families matched than
-  ``--problems`` asked for.
+  ``--problems`` asked for;
+* codes from an instructor's own bank, which ``calcdrill check`` cannot regenerate without
+  the bank file, when no self-check address (``--check-url``) is given.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from calcdrill.generate import choose_families
 from generator.banks.load import Bank
@@ -23,9 +25,14 @@ __all__ = ["class_warnings"]
 
 
 def class_warnings(banks: Sequence[Bank], problems: int, students: int, *, seed: int,
-                   difficulty: Iterable[int] | None = None,
-                   family_ids: Sequence[str] = ()) -> list[str]:
+                   difficulty: Iterable[int] | None = None, family_ids: Sequence[str] = (),
+                   shipped: Collection[str] | None = None, check_url: str = "") -> list[str]:
     """Warnings about the worksheet ``generate`` would make, one sentence each.
+
+    Parameters:
+        shipped: the ids of the banks shipped with calcdrill; codes from any other bank
+            cannot be checked with ``calcdrill check`` alone, so without ``check_url``
+            (a ``calcdrill serve --bank`` address) the instructor is told.
 
     Raises:
         LookupError: as :func:`calcdrill.generate.choose_families` does.
@@ -33,6 +40,13 @@ def class_warnings(banks: Sequence[Bank], problems: int, students: int, *, seed:
     chosen = choose_families(banks, problems, seed=seed, difficulty=difficulty,
                              family_ids=family_ids)
     warnings = []
+    own = sorted({bank.id for bank, _ in chosen} - set(shipped)) if shipped is not None else []
+    if own and not check_url:
+        warnings.append(
+            f"bank{'s' if len(own) > 1 else ''} {', '.join(own)} {'are' if len(own) > 1 else 'is'}"
+            " not shipped with calcdrill, so students cannot check these codes with "
+            "`calcdrill check` unless they have the bank file: run `calcdrill serve --bank "
+            "FILE` where they can reach it and give its address with --check-url.")
     uses = Counter((bank.id, family.id) for bank, family in chosen)
     repeated = [f"{family} ({count} times)" for (_, family), count in uses.items() if count > 1]
     if repeated:

@@ -21,8 +21,10 @@ from calcdrill.web.service import Service
 from calcdrill.web.store import attempts_csv
 from generator.codes import normalize_code
 from generator.resources import resource_dir
+from grader.hints import HINTS
 
-__all__ = ["HINTS", "render", "router"]
+__all__ = ["render", "router"]
+
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,18 +32,6 @@ _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(resource_dir("templates
                           autoescape=True, undefined=jinja2.StrictUndefined,
                           trim_blocks=True, lstrip_blocks=True)
 
-#: How to type an answer of each kind, shown under the answer box.
-HINTS = {
-    "expression": "Type it as you would write it: 2x e^(x^2), x^x(ln x + 1), sqrt(y)/2.",
-    "vector": "A vector: its components in brackets, separated by commas: [a, b, c].",
-    "matrix": "A matrix, row by row: [[a, b], [c, d]] or [a, b; c, d].",
-    "set": "A set: {-1, 0, 2}, or x = -1, x = 0, x = 2.",
-    "point": "A point: (1, 2), or x = 1, y = 2.",
-    "number": "A number: exact (3/4, sqrt(2)/2) unless the problem asks for decimals; "
-              "complex as -1.05 - 0.34i.",
-    "label": "Words, such as local minimum, saddle point, increasing; several separated "
-             "by commas, in order.",
-}
 
 # Short for the pages: scripts only from here; inline styles for the typeset math.
 _HEADERS = {

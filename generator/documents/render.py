@@ -20,6 +20,7 @@ from markupsafe import Markup
 from generator.instance import Instance
 from generator.resources import resource_dir
 from generator.documents.typeset import math_html
+from grader.hints import EXAMPLES
 
 __all__ = ["CSS_PATH", "DocumentInfo", "Student", "TEMPLATE_DIR", "Version", "answer_key_html",
            "answer_space", "key_section_html", "render_pdf", "solutions_html",
@@ -39,11 +40,14 @@ MathFunction = Callable[[str], Markup]
 
 @dataclass(frozen=True)
 class DocumentInfo:
-    """What the header says: title, course and date (any may be empty)."""
+    """What the header says: title, course and date (any may be empty), and where
+    students check their answers (``check_url``: a ``calcdrill serve`` address; empty:
+    the ``calcdrill check`` command)."""
 
     title: str = "Calculus for machine learning"
     course: str = ""
     date: str = ""
+    check_url: str = ""
 
 
 class Student(Protocol):
@@ -154,9 +158,12 @@ def _problem(instance: Instance, math: MathFunction) -> dict:
 def worksheet_html(version: Version, info: DocumentInfo, *, math: MathFunction = math_html,
                    stylesheet: str = "") -> str:
     """One student's worksheet as HTML."""
+    first = version.instances[0] if version.instances else None
     return _ENV.get_template("worksheet.html.j2").render(
         title=info.title, course=info.course, date=info.date, student=version.student,
-        problems=[_problem(i, math) for i in version.instances], inline_css=stylesheet)
+        problems=[_problem(i, math) for i in version.instances], inline_css=stylesheet,
+        check_url=info.check_url,
+        example=EXAMPLES.get(first.kind, EXAMPLES["expression"]) if first else "")
 
 
 def key_section_html(version: Version, *, math: MathFunction = math_html) -> Markup:

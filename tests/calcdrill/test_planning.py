@@ -34,3 +34,54 @@ class TestClassWarnings:
                                      "--quiet"])
         assert result.exit_code == 0, result.output
         assert "warning: 2 problems from 1 family: chain-exp (2 times) repeat" in result.output
+
+
+class TestSelfCheckOfAnInstructorsBank:
+    BANK = """\
+bank: my-course
+title: My course
+version: 1
+families:
+  - id: square
+    title: Derivative of a square
+    covers: [basic-rules]
+    difficulty: 1
+    variables: [x]
+    params:
+      a: {range: [2, 90]}
+    values:
+      f: a*x^2
+      df: {diff: [f, x]}
+    prompt: Differentiate $f(x) = {{ f }}$.
+    answer: {kind: expression, value: df}
+    solution:
+      - $f'(x) = {{ df }}$.
+    verify: {derivative: f, wrt: x}
+"""
+
+    def test_warned_without_a_check_url(self, runner, tmp_path):
+        """Students could not check these codes: the instructor is told what to do."""
+        bank = tmp_path / "mine.yaml"
+        bank.write_text(self.BANK, "utf-8")
+        result = runner.invoke(cli, ["generate", "--bank", str(bank), "--problems", "1",
+                                     "--copies", "2", "--out", str(tmp_path / "out"),
+                                     "--format", "html", "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert ("warning: bank my-course is not shipped with calcdrill, so students cannot "
+                "check these codes with `calcdrill check` unless they have the bank file: "
+                "run `calcdrill serve --bank FILE`") in result.output
+
+    def test_the_worksheet_names_the_address_and_an_example(self, runner, tmp_path):
+        """With --check-url the worksheet says where to check, with an answer of the kind."""
+        bank = tmp_path / "mine.yaml"
+        bank.write_text(self.BANK, "utf-8")
+        out = tmp_path / "out"
+        result = runner.invoke(cli, ["generate", "--bank", str(bank), "--problems", "1",
+                                     "--copies", "1", "--out", str(out), "--format", "html",
+                                     "--check-url", "https://calc.example.edu/check",
+                                     "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert "not shipped" not in result.output
+        sheet = (out / "worksheets" / "v001.html").read_text("utf-8")
+        assert "https://calc.example.edu/check" in sheet
+        assert "<code>2x e^(x^2)</code>" in sheet

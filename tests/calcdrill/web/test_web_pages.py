@@ -7,7 +7,7 @@ import html as html_module
 import io
 import re
 
-from calcdrill.web.pages import HINTS
+from grader.hints import HINTS
 from generator.instance import Instance
 
 

@@ -86,3 +86,12 @@ def test_a_long_expression_gets_a_taller_box():
     short = str(answer_space(keyed("2*x", "expression")))
     long = str(answer_space(keyed("x^x*(ln(x) + 1)*(x^2 + 3*x + 1)/(x^4 + 6*x^2 + 9)^2", "expression")))
     assert "height" not in short and "height:2" in long
+
+
+@pytest.mark.parametrize("kind, example", [("vector", "[2x, -1]"), ("matrix", "[[2, 0], [1, x]]"),
+                                           ("set", "{-1, 0, 2}")])
+def test_self_check_line_shows_an_answer_of_the_first_problems_kind(kind, example):
+    """The example typed after the code is of the kind that problem expects."""
+    instance = instance_of_kind(kind)
+    html = worksheet_html(Version(Student("s1", "Ana"), (instance,)), INFO)
+    assert f'calcdrill check {instance.code} "{example}"' in html
