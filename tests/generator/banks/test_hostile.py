@@ -26,31 +26,9 @@ from generator.banks.load import load_bank
 from generator.banks.operations import Text
 from generator.errors import BankError, DeriveError
 from generator.instance import make_instance
+from tests.generator.banks.samples import GOOD_BANK
 
-BASE = """\
-bank: test-bank
-title: A test bank
-version: 2
-families:
-  - id: square
-    title: Derivative of a square
-    covers: [basic-rules]
-    difficulty: 1
-    variables: [x]
-    params:
-      a: {range: [1, 9]}
-    require: ["a != 5"]
-    values:
-      f: a*x^2
-      df: {diff: [f, x]}
-    prompt: Differentiate $f(x) = {{ f }}$.
-    answer: {kind: expression, value: df}
-    solution:
-      - $f'(x) = {{ df }}$.
-    mistakes:
-      - {name: no-factor, answer: "a*x", feedback: Bring the exponent down.}
-    verify: {derivative: f, wrt: x}
-"""
+BASE = GOOD_BANK
 
 CANARY = "CANARY"  # replaced by the test's canary path
 RUN = f"__import__('os').system('touch {CANARY}')"

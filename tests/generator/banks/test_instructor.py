@@ -17,34 +17,11 @@ from generator.banks.catalogue import CATALOGUE
 from generator.banks.load import BANK_DIR, check_unique_ids, load_bank, shipped_banks
 from generator.errors import BankError
 from generator.instance import instance_from_code, make_instance
+from tests.generator.banks.samples import GOOD_BANK
 
 README = BANK_DIR / "README.md"
 
-# The small valid bank the mistakes below are made in (as in test_hostile.py).
-BASE = """\
-bank: test-bank
-title: A test bank
-version: 2
-families:
-  - id: square
-    title: Derivative of a square
-    covers: [basic-rules]
-    difficulty: 1
-    variables: [x]
-    params:
-      a: {range: [1, 9]}
-    require: ["a != 5"]
-    values:
-      f: a*x^2
-      df: {diff: [f, x]}
-    prompt: Differentiate $f(x) = {{ f }}$.
-    answer: {kind: expression, value: df}
-    solution:
-      - $f'(x) = {{ df }}$.
-    mistakes:
-      - {name: no-factor, answer: "a*x", feedback: Bring the exponent down.}
-    verify: {derivative: f, wrt: x}
-"""
+BASE = GOOD_BANK
 
 
 def write(tmp_path: Path, text: str, name: str = "bank.yaml") -> Path:

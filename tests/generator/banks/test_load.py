@@ -7,31 +7,9 @@ import pytest
 from generator.banks.load import find_bank, load_bank, shipped_banks
 from generator.errors import BankError
 from generator.banks.validate import validate_bank_file
+from tests.generator.banks.samples import GOOD_BANK
 
-GOOD = """\
-bank: test-bank
-title: A test bank
-version: 2
-families:
-  - id: square
-    title: Derivative of a square
-    covers: [basic-rules]
-    difficulty: 1
-    variables: [x]
-    params:
-      a: {range: [1, 9]}
-    require: ["a != 5"]
-    values:
-      f: a*x^2
-      df: {diff: [f, x]}
-    prompt: Differentiate $f(x) = {{ f }}$.
-    answer: {kind: expression, value: df}
-    solution:
-      - $f'(x) = {{ df }}$.
-    mistakes:
-      - {name: no-factor, answer: "a*x", feedback: Bring the exponent down.}
-    verify: {derivative: f, wrt: x}
-"""
+GOOD = GOOD_BANK
 
 
 def write(tmp_path, text, name="bank.yaml"):
