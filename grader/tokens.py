@@ -19,7 +19,8 @@ from typing import Literal
 
 from grader.errors import Choice, ReadError, Span
 
-__all__ = ["MAX_EXPONENT", "MAX_NUMBER_LENGTH", "Token", "TokenKind", "tokenize"]
+__all__ = ["GREEK_LETTERS", "MAX_EXPONENT", "MAX_NUMBER_LENGTH", "Token", "TokenKind", "latex_command",
+           "tokenize"]
 
 #: Digits a single number may have: longer literals are refused, not silently rounded.
 MAX_NUMBER_LENGTH = 40
@@ -56,12 +57,15 @@ _SUBSCRIPTS = {
 }
 _VULGAR = {"½": ("1", "2"), "⅓": ("1", "3"), "⅔": ("2", "3"), "¼": ("1", "4"),
            "¾": ("3", "4"), "⅕": ("1", "5"), "⅙": ("1", "6"), "⅛": ("1", "8")}
-_GREEK = {
+#: Greek letters as students type them, and the names they stand for (matrix answers
+#: add the capitals, :mod:`grader.matexpr.read`).
+GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
     "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "ϕ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "ℯ": "e",
+    "χ": "chi", "ψ": "psi", "ω": "omega",
 }
+_GREEK = {**GREEK_LETTERS, "ℯ": "e"}
 # One character that stands for an operator or punctuation, in every spelling seen in
 # student answers: ASCII, typographic Unicode, and the full-width forms of Chinese IMEs.
 _OPERATOR_CHARS = {
@@ -308,8 +312,14 @@ def _read_subscript(text: str, i: int, tokens: list[Token]) -> int:
     return end
 
 
-def _read_latex(text: str, i: int, tokens: list[Token]) -> int:
-    """Read one LaTeX command starting at the backslash at ``i``."""
+def latex_command(text: str, i: int) -> tuple[str, Span]:
+    """The LaTeX command whose backslash is at ``i``: its name (``frac``, or one symbol
+    such as a row break) and where it stands.
+
+    >>> command, span = latex_command("2" + chr(92) + "frac{1}{x}", 1)
+    >>> command, span.start, span.end
+    ('frac', 1, 6)
+    """
     n = len(text)
     j = i + 1
     if j < n and text[j].isascii() and text[j].isalpha():
@@ -317,7 +327,14 @@ def _read_latex(text: str, i: int, tokens: list[Token]) -> int:
             j += 1
     elif j < n:
         j += 1
-    command, span = text[i + 1:j], Span(i, j)
+    return text[i + 1:j], Span(i, j)
+
+
+def _read_latex(text: str, i: int, tokens: list[Token]) -> int:
+    """Read one LaTeX command starting at the backslash at ``i``."""
+    n = len(text)
+    command, span = latex_command(text, i)
+    j = span.end
     if command == "\\":
         tokens.append(Token("op", ";", span))  # a matrix row break
         return j

@@ -35,6 +35,7 @@ from fractions import Fraction
 from typing import Iterable
 
 from grader.errors import ReadError, Span
+from grader.tokens import GREEK_LETTERS, latex_command
 from grader.matexpr.tree import (
     Call, Const, Identity, Inverse, MNode, Neg, Num, Ones, Power, Product, Sum, Sym, Transpose,
     depth,
@@ -64,12 +65,10 @@ FUNCTIONS = {
 }
 _CONSTANTS = {"e": "e", "pi": "pi"}
 
+# Capitals too: matrices are often named Σ, Λ or Δ.
 _GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "ϕ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "Σ": "Sigma", "Λ": "Lambda", "Δ": "Delta",
-    "Θ": "Theta", "Φ": "Phi", "Ω": "Omega", "Γ": "Gamma", "Ψ": "Psi",
+    **GREEK_LETTERS, "Σ": "Sigma", "Λ": "Lambda", "Δ": "Delta", "Θ": "Theta", "Φ": "Phi",
+    "Ω": "Omega", "Γ": "Gamma", "Ψ": "Psi",
 }
 _GREEK_SHOWN = {v: k for k, v in _GREEK.items() if k != "ϕ"}
 GREEK_NAMES = frozenset(_GREEK.values()) | {"varepsilon", "varphi"}
@@ -334,13 +333,8 @@ def _push_superscript(chars: str, start: int, tokens: list[_Tok]) -> None:
 
 def _read_latex(text: str, i: int, tokens: list[_Tok]) -> int:
     n = len(text)
-    j = i + 1
-    if j < n and text[j].isascii() and text[j].isalpha():
-        while j < n and text[j].isascii() and text[j].isalpha():
-            j += 1
-    elif j < n:
-        j += 1
-    command, span = text[i + 1:j], Span(i, j)
+    command, span = latex_command(text, i)
+    j = span.end
     if command in _LATEX_IGNORED:
         return j
     if command in _LATEX_OPS:
