@@ -98,6 +98,27 @@ def test_renderer_speed_ups_leave_the_drawing_unchanged(monkeypatch):
     assert ziamath.Latex(latex, size=15.5).svg() == fast
 
 
+ROWS = [
+    r"\frac{\partial L}{\partial w} = 2 x^{2}_{1} + \sqrt{y} - \frac{1}{2}",  # nothing stretches
+    r"\left(\frac{a}{b}\right)^{2} + \left|x\right|",  # fences grow to the fraction
+    r"\begin{bmatrix} 2 & - x \\ \sigma(z) & \sqrt{y} \end{bmatrix}",  # brackets
+    r"\left\lVert w \right\rVert^{2} + \sum_{i=1}^{n} \left\{ x_{i} \right\}",
+    r"f(x) = \begin{cases} x & x > 0 \\ 0 & x \leq 0 \end{cases}",
+]
+
+
+@pytest.mark.parametrize("latex", ROWS)
+def test_rows_without_stretchy_operators_are_measured_once(monkeypatch, latex):
+    """Skipping the measuring pass of rows with nothing to stretch changes no byte."""
+    from ziamath.nodes.mrow import Mrow
+
+    from generator.documents.typeset import _renderer
+    ziamath = _renderer()
+    fast = ziamath.Latex(latex, size=15.5).svg()
+    monkeypatch.setattr(Mrow, "_get_height_nostretch", Mrow._get_height_nostretch.original)
+    assert ziamath.Latex(latex, size=15.5).svg() == fast
+
+
 SPACING = {
     # a sign after a relation, a bracket, a comma, a relation symbol: no space after it
     r"\nabla f = - 2 x^{2}": r"\nabla f = {-} 2 x^{2}",
