@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import hashlib
 import html
 import logging
@@ -35,6 +34,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from generator.documents.pdfmath import FormulaImage, formula_image
+from generator.documents.ziamath_speedups import speed_up
 
 __all__ = ["Formula", "formula_images", "math_html", "pdf_math_html", "plain_html", "typeset"]
 
@@ -90,65 +90,8 @@ def _renderer():
     # each outline once per document from that).
     ziamath.config.svg2 = True
     ziamath.config.precision = 2
-    _speed_up(ziamath)
+    speed_up(ziamath)
     return ziamath
-
-
-def _speed_up(ziamath) -> None:
-    """Remove three costs of ziamath 0.12-0.13 that do not change its output (two thirds
-    of the time of a formula; the SVG is byte-for-byte the same, see the tests).
-
-    * ``Mnode.size_px`` rebuilds a table of 14 formatted strings on every call; it is a
-      pure function of its arguments, so its results are remembered.
-    * ``parse_style`` deep-copies the parent style (``dataclasses.asdict``) for every
-      node only to read five plain fields from it; a shallow copy reads the same.
-    * Every row is laid out twice: once, in full, only to measure how tall a stretchy
-      operator in it (a fence, a bar) must grow, then for real.  Nested rows double it
-      again at each depth.  A row with no stretchy operator anywhere inside needs no
-      measuring (its height is read by stretchy operators only), so it is not measured.
-    """
-    from ziamath import operators, styles
-    from ziamath.nodes.mnode import Mnode
-    from ziamath.nodes.mrow import Mrow
-    from ziamath.nodes.nodetools import elementtext
-
-    version = tuple(int(p) for p in re.findall(r"\d+", ziamath.__version__)[:2])
-    if version not in ((0, 12), (0, 13)) or getattr(Mnode, "_calcdrill_fast", False):
-        return
-    original = Mnode.size_px
-    sizes: dict[tuple[str, float], float] = {}
-
-    def size_px(self, size: str, fontsize: float | None = None) -> float:
-        key = (size, self.glyphsize if fontsize is None else fontsize)
-        if key not in sizes:
-            sizes[key] = original(self, size, key[1])
-        return sizes[key]
-
-    def stretches(element) -> bool:
-        for node in element.iter():
-            if node.tag in ("mfenced", "menclose"):  # these make their operators themselves
-                return True
-            if node.tag == "mo":
-                params = operators.get_params(elementtext(node), node.get("form", "infix"))
-                params.update(node.attrib)
-                if params.get("stretchy", "false") != "false":
-                    return True
-        return False
-
-    measure = Mrow._get_height_nostretch
-
-    def get_height_nostretch(self, line, **kwargs):
-        if any(stretches(child) for child in line):
-            return measure(self, line, **kwargs)
-        return 9999, -9999  # what the measure gives an empty row; nothing reads it
-
-    get_height_nostretch.original = measure  # for the test that compares both
-
-    names = [f.name for f in dataclasses.fields(styles.MathStyle)]
-    Mnode.size_px = size_px
-    styles.asdict = lambda style: {name: getattr(style, name) for name in names}
-    Mrow._get_height_nostretch = get_height_nostretch
-    Mnode._calcdrill_fast = True
 
 
 _STRETCHY = ("\\frac", "\\dfrac", "\\tfrac", "\\begin", "\\sum", "\\prod", "\\int",
