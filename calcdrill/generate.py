@@ -44,6 +44,7 @@ from calcdrill.roster import Student
 from generator.banks.load import Bank, Family, read_bank
 from generator.documents.fonts import missing_glyphs
 from generator.documents.pdfjoin import join_pdfs
+from generator.documents.typeset import pdf_math_html
 from generator.documents.render import (CSS_PATH, DocumentInfo, Version, answer_key_html,
                                         key_section_html, render_pdf, solutions_html,
                                         solutions_section_html, worksheet_html)
@@ -234,7 +235,9 @@ def _student_job(plan: _Plan, student: Student) -> _StudentOutput:
     """Make one student's version and render all of their documents.
 
     Typesetting happens here, in parallel: the key section comes back as finished HTML,
-    the worksheet and solutions as finished files.
+    the worksheet and solutions as finished files.  Formulas bound for a PDF are images
+    named by their source (:func:`pdf_math_html`), so a key part laid out in another
+    process draws them without the student's SVG travelling with it.
     """
     with _Deadline(plan.timeout):
         version = make_version(student, _chosen(plan), seed=plan.seed, shuffle=plan.shuffle)
@@ -242,11 +245,13 @@ def _student_job(plan: _Plan, student: Student) -> _StudentOutput:
             worksheet = worksheet_html(version, plan.info,
                                        stylesheet="calcdrill.css").encode("utf-8")
             solutions = str(solutions_section_html(version, plan.info)).encode("utf-8")
+            key = key_section_html(version)
         else:
-            worksheet = render_pdf(worksheet_html(version, plan.info))
-            solutions = render_pdf(solutions_html([version], plan.info))
-        return _StudentOutput(student.student_id, student_entry(version),
-                              str(key_section_html(version)), worksheet, solutions)
+            worksheet = render_pdf(worksheet_html(version, plan.info, math=pdf_math_html))
+            solutions = render_pdf(solutions_html([version], plan.info, math=pdf_math_html))
+            key = key_section_html(version, math=pdf_math_html)
+        return _StudentOutput(student.student_id, student_entry(version), str(key),
+                              worksheet, solutions)
 
 
 def _key_part_job(info: DocumentInfo, sections: list[str], first: bool, total: int) -> bytes:

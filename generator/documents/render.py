@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from generator.instance import Instance
 from generator.resources import resource_dir
-from generator.documents.typeset import math_html
+from generator.documents.typeset import formula_images, math_html
 from grader.hints import EXAMPLES
 
 __all__ = ["CSS_PATH", "DocumentInfo", "Student", "TEMPLATE_DIR", "Version", "answer_key_html",
@@ -225,10 +225,12 @@ def render_pdf(html: str) -> bytes:
     """Render HTML to PDF bytes with WeasyPrint and the calcdrill stylesheet.
 
     The PDF carries no date and no random identifier: the same HTML gives the same bytes.
+    Formulas written by :func:`~generator.documents.typeset.pdf_math_html` are drawn
+    from their ready-made images (WeasyPrint looks images up in ``cache`` first).
     """
     weasyprint, css, fonts = _weasyprint()
     return weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
-        stylesheets=[css], font_config=fonts)
+        stylesheets=[css], font_config=fonts, cache=formula_images(html))
 
 
 def write_pdf(html: str, path: Path) -> None:

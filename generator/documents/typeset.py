@@ -1,19 +1,30 @@
 """Typeset LaTeX for documents: one small interface in front of the math renderer.
 
-Math is drawn by ziamath (pure Python; LaTeX -> MathML -> SVG with the STIX Two Math
+Math is laid out by ziamath (pure Python; LaTeX -> MathML -> SVG with the STIX Two Math
 font), because WeasyPrint does not draw MathML and matplotlib's mathtext cannot draw
-matrices.  Each formula becomes an inline SVG whose baseline sits on the text baseline
-(``vertical-align`` from the SVG's viewBox, whose y = 0 is the math baseline).  The same
-formula is typeset once per process (:func:`typeset` is cached): instructions, headers
-and repeated answers cost nothing the second time.
+matrices.  Each formula's baseline sits on the text baseline (``vertical-align`` from the
+SVG's viewBox, whose y = 0 is the math baseline).  The same formula is typeset once per
+process (:func:`typeset` is cached): instructions, headers and repeated answers cost
+nothing the second time.
 
-Everything else in calcdrill calls :func:`math_html` (text with ``$...$`` -> HTML) or
-:func:`typeset`; swapping the renderer means changing this file only.
+A formula has two forms.  In HTML that is read as it is (``--format html``, a browser)
+it is an inline SVG: :func:`math_html`.  In HTML bound for a PDF it is an ``<img>`` of
+the same SVG as a ``data:`` address: :func:`pdf_math_html`; :func:`formula_images` then
+hands WeasyPrint a ready-made :class:`~generator.documents.pdfmath.FormulaImage` for each
+address, which paints each glyph outline once per document instead of once per
+occurrence (see that module).  The address holds the drawing, so HTML typeset in one
+process (a student's part of the answer key) is laid out in another without typesetting
+it again.
+
+Everything else in calcdrill calls these functions or :func:`typeset`; swapping the
+renderer means changing this file only.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import base64
+import binascii
+import hashlib
 import html
 import logging
 import re
@@ -22,7 +33,10 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-__all__ = ["Formula", "math_html", "plain_html", "typeset"]
+from generator.documents.pdfmath import FormulaImage, formula_image
+from generator.documents.ziamath_speedups import speed_up
+
+__all__ = ["Formula", "formula_images", "math_html", "pdf_math_html", "plain_html", "typeset"]
 
 log = logging.getLogger(__name__)
 
@@ -32,59 +46,54 @@ _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 _MATH = re.compile(r"\$([^$]+)\$")
 
 
+_DATA = "data:image/svg+xml;base64,"
+_DATA_URL = re.compile(r'src="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]*)"')
+
+
 @dataclass(frozen=True)
 class Formula:
-    """A typeset formula: inline SVG markup and its box (CSS px), or a text fallback."""
+    """A typeset formula: its SVG (as ziamath wrote it) and its box in CSS px, or, where
+    it could not be typeset, its source printed as text (``fallback``)."""
 
-    html: str
+    latex: str
+    svg: str
     width: float
     height: float
     depth: float
     fallback: bool = False
 
+    @property
+    def html(self) -> str:
+        """The formula in HTML read as it is: an inline SVG on the text baseline."""
+        if self.fallback:
+            return f'<span class="math-fallback">{html.escape(self.latex)}</span>'
+        return _own_ids(self.svg).replace(
+            "<svg ", f'<svg class="math" role="img" aria-label="{html.escape(self.latex)}" '
+            f'style="vertical-align:{-self.depth:.2f}px" ', 1)
+
+    @property
+    def pdf_html(self) -> str:
+        """The formula in HTML bound for a PDF: an ``<img>`` of its SVG, which
+        :func:`formula_images` turns into what WeasyPrint draws."""
+        if self.fallback:
+            return self.html
+        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        return (f'<img class="math" alt="{html.escape(self.latex)}" '
+                f'style="vertical-align:{-self.depth:.2f}px;width:{self.width:.2f}px;'
+                f'height:{self.height:.2f}px" src="{_DATA}{data}">')
+
 
 def _renderer():
     import ziamath
 
-    # SVG 1.1 paths: WeasyPrint draws them directly ("svg2" symbols/use are slower there).
-    ziamath.config.svg2 = False
+    # SVG 2: each glyph's outline once, as a <symbol>, placed by <use> (pdfmath draws
+    # each outline once per document from that).
+    ziamath.config.svg2 = True
     ziamath.config.precision = 2
-    _speed_up(ziamath)
+    speed_up(ziamath)
     return ziamath
 
 
-def _speed_up(ziamath) -> None:
-    """Remove two costs of ziamath 0.12-0.13 that do not change its output (a third of
-    the time of a formula; the SVG is byte-for-byte the same, see the tests).
-
-    * ``Mnode.size_px`` rebuilds a table of 14 formatted strings on every call; it is a
-      pure function of its arguments, so its results are remembered.
-    * ``parse_style`` deep-copies the parent style (``dataclasses.asdict``) for every
-      node only to read five plain fields from it; a shallow copy reads the same.
-    """
-    from ziamath import styles
-    from ziamath.nodes.mnode import Mnode
-
-    version = tuple(int(p) for p in re.findall(r"\d+", ziamath.__version__)[:2])
-    if version not in ((0, 12), (0, 13)) or getattr(Mnode, "_calcdrill_fast", False):
-        return
-    original = Mnode.size_px
-    sizes: dict[tuple[str, float], float] = {}
-
-    def size_px(self, size: str, fontsize: float | None = None) -> float:
-        key = (size, self.glyphsize if fontsize is None else fontsize)
-        if key not in sizes:
-            sizes[key] = original(self, size, key[1])
-        return sizes[key]
-
-    names = [f.name for f in dataclasses.fields(styles.MathStyle)]
-    Mnode.size_px = size_px
-    styles.asdict = lambda style: {name: getattr(style, name) for name in names}
-    Mnode._calcdrill_fast = True
-
-
-_ELEMENT = re.compile(r'<(path|rect) ([^>]*?)/>')
-_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 _STRETCHY = ("\\frac", "\\dfrac", "\\tfrac", "\\begin", "\\sum", "\\prod", "\\int",
              "\\sqrt", "\\left")
 
@@ -144,83 +153,19 @@ def _unstretch(latex: str) -> str:
     return "".join(out)
 
 
-_COMMAND = re.compile(r"([MLQZhv])([^MLQZhv]*)")
+_ID = re.compile(r'(id="|href="#)([^"]+)"')
 
 
-def _fmt(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _compact_path(d: str) -> str:
-    """The same outline with fewer points: WeasyPrint's time is per point.
-
-    TrueType outlines put an implied on-curve point halfway between two control points;
-    written out as ``Q c1 m Q c2 e`` the second control is the first one reflected
-    through ``m``, which is what SVG's ``T e`` means (one point instead of two).  Lines
-    of zero length are dropped.
-
-    >>> _compact_path("M 0 0 Q 1 1 2 1 Q 3 1 4 0 L 4 0 Z")
-    'M 0 0 Q 1 1 2 1 T 4 0 Z'
-    """
-    out: list[str] = []
-    here = (0.0, 0.0)
-    control: tuple[float, float] | None = None  # the last quadratic control point
-    for letter, args in _COMMAND.findall(d):
-        numbers = [float(v) for v in args.split()]
-        if letter == "Q" and len(numbers) == 4:
-            (cx, cy), end = numbers[:2], (numbers[2], numbers[3])
-            if control is not None and abs(2 * here[0] - control[0] - cx) < 0.015 and \
-                    abs(2 * here[1] - control[1] - cy) < 0.015:
-                out.append(f"T {_fmt(end[0])} {_fmt(end[1])}")
-            else:
-                out.append("Q " + " ".join(_fmt(v) for v in numbers))
-            control, here = (cx, cy), end
-            continue
-        control = None
-        if letter == "L" and len(numbers) == 2:
-            if (numbers[0], numbers[1]) == here:
-                continue
-            here = (numbers[0], numbers[1])
-        elif letter == "M" and len(numbers) == 2:
-            here = (numbers[0], numbers[1])
-        elif letter in "hv":  # the rules drawn for fraction bars and roots
-            if letter == "h":
-                here = (here[0] + numbers[0], here[1])
-            else:
-                here = (here[0], here[1] + numbers[0])
-        out.append(f"{letter} {' '.join(_fmt(v) for v in numbers)}".rstrip())
-    return " ".join(out)
-
-
-def _single_path(svg: str) -> str:
-    """The formula's glyphs and rules as one SVG path.
-
-    WeasyPrint's cost per SVG element dominates the time of a page with math; one path
-    per formula (glyph outlines keep their own winding, so counters stay open) draws the
-    same picture far faster.  Anything but plain black paths and rectangles is left as is.
-    """
-    pieces = []
-    for tag, attributes in _ELEMENT.findall(svg):
-        values = dict(_ATTRIBUTE.findall(attributes))
-        if values.keys() - {"d", "x", "y", "width", "height", "fill"} or \
-                values.get("fill", "black") != "black":
-            return svg
-        if tag == "path":
-            pieces.append(values["d"])
-        else:
-            x, y, w, h = (float(values[a]) for a in ("x", "y", "width", "height"))
-            pieces.append(f"M {x} {y} h {w} v {h} h {-w} Z")
-    body = _ELEMENT.sub("", svg[svg.index(">") + 1:svg.rindex("</svg>")])
-    if body.strip():
-        return svg
-    return (f'{svg[:svg.index(">") + 1]}<path d="{_compact_path(" ".join(pieces))}" '
-            'fill="black" /></svg>')
+def _own_ids(svg: str) -> str:
+    """Glyph symbol ids made unique to this formula: many formulas share one HTML page,
+    and ziamath names a glyph's symbol the same in each (at whatever size it drew it)."""
+    prefix = "m" + hashlib.md5(svg.encode(), usedforsecurity=False).hexdigest()[:8]
+    return _ID.sub(lambda m: f'{m.group(1)}{prefix}-{m.group(2)}"', svg)
 
 
 @lru_cache(maxsize=8192)
 def typeset(latex: str, *, display: bool = False) -> Formula:
-    """Typeset one LaTeX formula (without the ``$``) as inline SVG.
+    """Typeset one LaTeX formula (without the ``$``).
 
     A formula the renderer cannot draw falls back to its source in italics (and is
     logged), so one odd formula never stops a class's worksheets.
@@ -230,15 +175,11 @@ def typeset(latex: str, *, display: bool = False) -> Formula:
                                 size=MATH_SIZE * (1.15 if display else 1.0)).svg()
     except Exception as exc:  # noqa: BLE001 - ziamath raises assorted errors on bad input
         log.warning("could not typeset %r (%s); printing it as text", latex, exc)
-        text = f'<span class="math-fallback">{html.escape(latex)}</span>'
-        return Formula(text, 0.0, 0.0, 0.0, fallback=True)
-    svg = _single_path(svg)
+        return Formula(latex, "", 0.0, 0.0, 0.0, fallback=True)
     box = _VIEWBOX.search(svg)
     _, top, width, height = (float(v) for v in box.groups()) if box else (0, 0, 0, 0)
     depth = height + top  # below the baseline: the viewBox starts at -ascent
-    svg = svg.replace("<svg ", f'<svg class="math" role="img" aria-label="{html.escape(latex)}" '
-                      f'style="vertical-align:{-depth:.2f}px" ', 1)
-    return Formula(svg, width, height, depth)
+    return Formula(latex, svg, width, height, depth)
 
 
 def math_html(text: str) -> Markup:
@@ -252,6 +193,43 @@ def math_html(text: str) -> Markup:
     for k, part in enumerate(parts):
         out.append(typeset(part).html if k % 2 else html.escape(part))
     return Markup("".join(out))
+
+
+def pdf_math_html(text: str) -> Markup:
+    """As :func:`math_html`, for HTML that WeasyPrint makes a PDF of: each formula an
+    ``<img>`` whose image :func:`formula_images` supplies.
+
+    >>> str(pdf_math_html("Let $x$"))[:37]
+    'Let <img class="math" alt="x" style="'
+    """
+    parts = _MATH.split(text)
+    out = []
+    for k, part in enumerate(parts):
+        out.append(typeset(part).pdf_html if k % 2 else html.escape(part))
+    return Markup("".join(out))
+
+
+def formula_images(html_text: str) -> dict[str, FormulaImage]:
+    """What WeasyPrint draws for each formula :func:`pdf_math_html` wrote in
+    ``html_text``, by address (WeasyPrint looks an image up in its ``cache`` first).
+
+    A formula whose SVG holds something :mod:`~generator.documents.pdfmath` does not
+    paint is left out: WeasyPrint then draws the SVG itself.
+    """
+    images = {}
+    for url in set(_DATA_URL.findall(html_text)):
+        if (image := _image(url)) is not None:
+            images[url] = image
+    return images
+
+
+@lru_cache(maxsize=4096)
+def _image(url: str) -> FormulaImage | None:
+    try:
+        svg = base64.b64decode(url.removeprefix(_DATA), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return formula_image(svg)
 
 
 def plain_html(text: str) -> Markup:

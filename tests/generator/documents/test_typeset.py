@@ -1,8 +1,11 @@
 """Typesetting: real math, on the baseline, cached, never crashing."""
 
+import re
+
 import pytest
 
-from generator.documents.typeset import math_html, plain_html, typeset
+from generator.documents.typeset import (formula_images, math_html, pdf_math_html, plain_html,
+                                         typeset)
 
 
 def test_formula_is_svg_with_baseline_alignment():
@@ -33,10 +36,45 @@ def test_plain_baseline_keeps_source():
     assert str(plain_html("$x^2$ <")) == '<span class="math-fallback">x^2</span> &lt;'
 
 
-def test_formula_is_one_path():
-    """Glyphs and rules are drawn as one path (WeasyPrint's cost is per element)."""
-    formula = typeset(r"\begin{bmatrix} 2 & 0 \\ 2 x \sqrt{y} & \frac{x^{2}}{2 \sqrt{y}} \end{bmatrix}")
-    assert formula.html.count("<path") == 1 and "<rect" not in formula.html
+def test_each_glyph_outline_is_written_once_per_formula():
+    """ziamath's SVG 2: a glyph used twice is one symbol placed twice."""
+    formula = typeset(r"x^{2} + x + x")
+    assert formula.html.count("<symbol") < formula.html.count("<use")
+
+
+def test_symbol_ids_are_unique_to_their_formula():
+    """Two formulas on one HTML page must not take each other's glyphs by id."""
+    first, second = typeset(r"x^{2}").html, typeset(r"\frac{x}{2}").html
+    ids = lambda svg: set(re.findall(r' id="([^"]+)"', svg))  # noqa: E731
+    assert ids(first) and not ids(first) & ids(second)
+    assert set(re.findall(r'href="#([^"]+)"', first)) <= ids(first)
+
+
+def test_pdf_form_is_an_image_of_the_same_svg():
+    formula = typeset(r"\frac{x^{2}}{2}")
+    html = formula.pdf_html
+    assert html.startswith('<img class="math" alt="\\frac{x^{2}}{2}"')
+    assert f"width:{formula.width:.2f}px" in html and "vertical-align:-" in html
+    (url, image), = formula_images(html).items()
+    assert url.startswith("data:image/svg+xml;base64,")
+    assert image.get_intrinsic_size(96, 16)[:2] == (formula.width, formula.height)
+
+
+def test_fallback_formula_prints_its_source_in_pdf_too():
+    formula = typeset(r"\frac{")
+    assert formula.pdf_html == formula.html and formula_images(formula.pdf_html) == {}
+
+
+def test_pdf_html_is_laid_out_without_typesetting_again(monkeypatch):
+    """A student's key section is typeset in one process and laid out in another."""
+    from generator.documents import typeset as module
+    from generator.documents.render import render_pdf
+
+    html = "<p>" + pdf_math_html(r"Key: $x^{3} + \sqrt{y}$") + "</p>"
+    module.typeset.cache_clear()
+    module._image.cache_clear()
+    monkeypatch.setattr(module, "_renderer", lambda: pytest.fail("typeset again"))
+    assert render_pdf(html).startswith(b"%PDF")
 
 
 def test_flat_parentheses_are_not_stretched():
@@ -45,51 +83,29 @@ def test_flat_parentheses_are_not_stretched():
     assert _unstretch(r"\left(\frac{a}{b}\right)") == r"\left(\frac{a}{b}\right)"
 
 
-COMPACT = {
-    # an implied on-curve point between two controls: the second Q becomes T
-    "M 0 0 Q 1 1 2 1 Q 3 1 4 0 Z": "M 0 0 Q 1 1 2 1 T 4 0 Z",
-    # a real corner (the control is not reflected): kept as Q
-    "M 0 0 Q 1 1 2 1 Q 2 3 4 0 Z": "M 0 0 Q 1 1 2 1 Q 2 3 4 0 Z",
-    # a line of zero length after a move draws nothing
-    "M 12 -14.54 L 12 -14.54 L 12.76 -15.84 Z": "M 12 -14.54 L 12.76 -15.84 Z",
-    # after a line the reflection rule does not apply
-    "M 0 0 Q 1 1 2 1 L 3 1 Q 4 1 5 0 Z": "M 0 0 Q 1 1 2 1 L 3 1 Q 4 1 5 0 Z",
-}
+ROWS = [
+    r"\frac{\partial L}{\partial w} = 2 x^{2}_{1} + \sqrt{y} - \frac{1}{2}",  # nothing stretches
+    r"\left(\frac{a}{b}\right)^{2} + \left|x\right|",  # fences grow to the fraction
+    r"\frac{\partial L}{\partial w} = \begin{bmatrix} 2 & - x \\ "
+    r"\sigma{\left(z \right)} & \sqrt{y} \end{bmatrix} + x^{2}_{1}",  # brackets
+    r"\left\lVert w \right\rVert^{2} + \sum_{i=1}^{n} \left\{ x_{i} \right\}",
+    r"f(x) = \begin{cases} x & x > 0 \\ 0 & x \leq 0 \end{cases}",
+    r"\mathbf{X}^{T} \hat{y} \cdot \tilde{w} \neq \overline{z} \to \infty",
+]
 
 
-@pytest.mark.parametrize("path, compact", COMPACT.items())
-def test_outlines_are_written_with_fewer_points(path, compact):
-    from generator.documents.typeset import _compact_path
-    assert _compact_path(path) == compact
-
-
-def test_compacting_saves_a_third_of_the_numbers():
-    """WeasyPrint's drawing time is per coordinate: a typical formula sheds many."""
-    import re
-
-    from generator.documents import typeset as module
-    latex = r"\frac{x^{2}}{2 \sqrt{y}} - 3 e^{- x^{2}} \sin{(x)}"
-    formula = module.typeset(latex)
-    d = re.search(r' d="([^"]*)"', formula.html).group(1)
-    raw = module._renderer().Latex(latex, size=module.MATH_SIZE).svg()
-    before = len(re.findall(r"-?[\d.]+", " ".join(re.findall(r' d="([^"]*)"', raw))))
-    after = len(re.findall(r"-?[\d.]+", d))
-    assert after < 0.75 * before
-
-
-def test_renderer_speed_ups_leave_the_drawing_unchanged(monkeypatch):
-    """The ziamath shortcuts give the same SVG as ziamath itself."""
-    import dataclasses
-
-    from ziamath import styles
-
+@pytest.mark.parametrize("latex", ROWS)
+@pytest.mark.parametrize("size", [15.5, 17.8])
+def test_renderer_speed_ups_leave_the_drawing_unchanged(latex, size):
+    """ziamath with our shortcuts writes the same SVG, byte for byte, as ziamath."""
     from generator.documents.typeset import _renderer, _unstretch
+    from generator.documents.ziamath_speedups import original_ziamath
+
     ziamath = _renderer()
-    latex = _unstretch(r"\frac{\partial L}{\partial w} = \begin{bmatrix} 2 & - x \\ "
-                       r"\sigma{\left(z \right)} & \sqrt{y} \end{bmatrix} + x^{2}_{1}")
-    fast = ziamath.Latex(latex, size=15.5).svg()
-    monkeypatch.setattr(styles, "asdict", dataclasses.asdict)
-    assert ziamath.Latex(latex, size=15.5).svg() == fast
+    latex = _unstretch(latex)
+    fast = [ziamath.Latex(latex, size=size).svg() for _ in range(2)]  # the 2nd from caches
+    with original_ziamath():
+        assert ziamath.Latex(latex, size=size).svg() == fast[0] == fast[1]
 
 
 SPACING = {
