@@ -26,6 +26,7 @@ computed).  Banks are untrusted, and printing must never be what makes an instan
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import sympy
@@ -268,6 +269,14 @@ def factored_form(expr: Any) -> Any:
 
 def display_form(value: Any, *, sigmoid: bool = False, factor: bool = False) -> Any:
     """``value`` (an expression) in the forms asked for: σ first, then factored."""
+    if not (sigmoid or factor) or not isinstance(value, sympy.Basic):
+        return value
+    return _display_form(value, sigmoid, factor)
+
+
+# A key is printed twice (answer key and last solution step): rewrite it once.
+@lru_cache(maxsize=512)
+def _display_form(value: sympy.Basic, sigmoid: bool, factor: bool) -> sympy.Basic:
     if sigmoid:
         value = sigmoid_form(value)
     if factor:
