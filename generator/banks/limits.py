@@ -110,7 +110,7 @@ def _on_budget_alarm(signum, frame) -> None:
 
 
 @contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
+def time_budget(seconds: float, *, reserve: float = 0.0) -> Iterator[None]:
     """Run the body for at most ``seconds``, inside the instance's :func:`deadline` if any.
 
     For optional work (printing a key factored): past its budget the body is stopped with
@@ -119,18 +119,22 @@ def time_budget(seconds: float) -> Iterator[None]:
     deadline that stops the body.  Outside the main thread no alarm can be set: the
     caller's static size limits are then the only bound.
 
+    Parameters:
+        reserve: seconds of the running deadline that optional work may not use: with
+            less than ``seconds + reserve`` left, the body is not run at all, so that the
+            work the instance needs still has that time.
+
     Raises:
-        OverBudget: when the body ran out of its ``seconds``.
+        OverBudget: when the body ran out of its ``seconds``, or was not started.
     """
     if not _can_alarm():
         yield
         return
     # Any timer already running (the deadline's, or a test runner's) is given back what
-    # it had left; one due before the budget ends stops the body itself.
+    # it had left.
     outer = signal.getitimer(signal.ITIMER_REAL)[0]
-    if outer and outer <= seconds:
-        yield
-        return
+    if outer and outer < seconds + reserve:
+        raise OverBudget(f"not started: {outer:.1f} s left, {reserve:g} s kept for the rest")
     start = time.monotonic()
     over = False
     previous = signal.signal(signal.SIGALRM, _on_budget_alarm)

@@ -12,8 +12,9 @@ answers with the computed key, never with what is printed.
   only when it is not longer on the page than what it replaces.
 
 Both are bounded: a value larger than :data:`MAX_DISPLAY_NODES` is left as it is, and the
-rewriting of one value stops after :data:`DISPLAY_SECONDS` (the value is then printed as
-computed).  Banks are untrusted, and printing must never be what makes an instance fail.
+rewriting of one value stops after :data:`DISPLAY_SECONDS`, and none is started in the
+last :data:`DISPLAY_RESERVE` seconds of an instance's deadline (the value is then printed
+as computed).  Banks are untrusted, and printing must never be what makes an instance fail.
 
 >>> import sympy
 >>> x = sympy.Symbol("x")
@@ -32,8 +33,8 @@ from typing import Any
 import sympy
 from generator.banks.limits import OverBudget, time_budget
 
-__all__ = ["DISPLAY_SECONDS", "MAX_DISPLAY_NODES", "SIGMA", "display_form", "factored_form",
-           "printed_length", "sigmoid_form"]
+__all__ = ["DISPLAY_RESERVE", "DISPLAY_SECONDS", "MAX_DISPLAY_NODES", "SIGMA", "display_form",
+           "factored_form", "printed_length", "sigmoid_form"]
 
 #: The logistic function as documents write it, ``σ(u)``: a name only, never evaluated
 #: (the grader reads ``sigma(u)`` as the sigmoid, so a printed σ form can be typed back).
@@ -42,13 +43,17 @@ SIGMA = sympy.Function("sigma")
 MAX_DISPLAY_NODES = 600
 #: Seconds the rewriting of one value may take before it is printed as computed.
 DISPLAY_SECONDS = 1.0
+#: Seconds of an instance's deadline that rewriting never uses (left for its templates,
+#: mistakes and checks): a family that displays many values prints the last ones as
+#: computed rather than fail.
+DISPLAY_RESERVE = 10.0
 #: Largest power of e^{-u} turned into a power of (1 - σ(u))/σ(u).
 _MAX_SIGMA_POWER = 4
 #: Functions whose powers are written ``k - f`` rather than ``-(f - k)``: the textbook
 #: forms σ' = σ(1 - σ) and tanh' = 1 - tanh².
 _ONE_MINUS = (SIGMA, sympy.tanh)
 #: Failures of SymPy's own algebra on an odd value: the value is then printed as computed.
-_ALGEBRA_ERRORS = (OverBudget, sympy.PolynomialError, sympy.CoercionFailed, ValueError,
+_ALGEBRA_ERRORS = (sympy.PolynomialError, sympy.CoercionFailed, ValueError,
                    TypeError, ArithmeticError, RecursionError, NotImplementedError)
 
 
@@ -146,13 +151,13 @@ def sigmoid_form(expr: Any) -> Any:
     if not isinstance(expr, sympy.Expr) or not expr.has(sympy.exp) or not _small(expr):
         return expr
     try:
-        with time_budget(DISPLAY_SECONDS):
+        with time_budget(DISPLAY_SECONDS, reserve=DISPLAY_RESERVE):
             for u in _sigmoid_arguments(expr):
                 written = _through_sigma(expr, u)
                 if written is not None:
                     return _one_minus(written)
             return _direct_sigma(expr)
-    except _ALGEBRA_ERRORS:
+    except (OverBudget, *_ALGEBRA_ERRORS):
         return expr
 
 
@@ -253,16 +258,19 @@ def factored_form(expr: Any) -> Any:
             lambda e: sympy.factor_terms(sympy.expand(e), clear=True), _collected]
     if expr.is_rational_function():
         ways.append(sympy.factor)
-    for way in ways:
-        try:
-            with time_budget(DISPLAY_SECONDS):
-                candidate = _outside_functions(way, expr)
-                length = printed_length(candidate)
-        except _ALGEBRA_ERRORS:
-            continue
-        # "Not longer": on a tie the factored form wins, as a person writes it.
-        if length < best_length or (length == best_length and best is expr):
-            best, best_length = candidate, length
+    try:
+        with time_budget(DISPLAY_SECONDS, reserve=DISPLAY_RESERVE):
+            for way in ways:
+                try:
+                    candidate = _outside_functions(way, expr)
+                    length = printed_length(candidate)
+                except _ALGEBRA_ERRORS:
+                    continue
+                # "Not longer": on a tie the factored form wins, as a person writes it.
+                if length < best_length or (length == best_length and best is expr):
+                    best, best_length = candidate, length
+    except OverBudget:
+        return expr
     # The sign taken out to write 1 - tanh² is not counted: that is the textbook form.
     return _one_minus(best) if best is not expr else expr
 

@@ -307,6 +307,15 @@ class TestTimeBudget:
                 pass
             self._spin(0.3)  # past the budget's 0.2 s, within the deadline
 
+    def test_the_reserve_of_the_deadline_is_not_touched(self):
+        """With less than the budget and the reserve left, the body is not started."""
+        ran = []
+        with limits.deadline(0.5, what="x"):
+            with pytest.raises(limits.OverBudget, match="not started"):
+                with limits.time_budget(0.1, reserve=1.0):
+                    ran.append(True)
+        assert ran == []
+
     def test_without_a_deadline(self):
         """Alone, a budget still stops its body."""
         with pytest.raises(limits.OverBudget):
