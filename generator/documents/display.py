@@ -74,9 +74,9 @@ def printed_length(expr: sympy.Basic) -> int:
     >>> printed_length(6*x**5 + 12*x**3 + 6*x), printed_length(6*x*(x**2 + 1)**2)
     (13, 9)
     """
-    from generator.documents.mathtext import latex
-
-    text = re.sub(r"\\(left|right)\b", "", latex(expr))
+    # SymPy's own LaTeX: the documents' printer differs only in names (step, ln), and
+    # using it here would make the two modules import each other.
+    text = re.sub(r"\\(left|right)\b", "", sympy.latex(expr, ln_notation=True))
     text = re.sub(r"\\[A-Za-z]+", "#", text)  # one command, one symbol on the page
     return len(re.sub(r"[\s{}()\[\]]", "", text))
 
