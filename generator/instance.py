@@ -19,7 +19,7 @@ from typing import Any
 import sympy
 
 from generator.banks.limits import deadline
-from generator.banks.load import Bank, Family, check_unique_ids
+from generator.banks.load import Bank, Display, Family, check_unique_ids
 from generator.banks.templates import TemplateRuleError, compile_template, render_template
 from generator.codes import MAX_SEED, CodeError, bank_tag, decode_code, encode_code, verify_code
 from generator.banks.operations import DeriveError, Scope, compute, constraint_holds, make_symbols, \
@@ -331,8 +331,9 @@ def _as_decimal(value: Any, digits: int) -> str:
 class _Shower:
     """What templates print: strings made from the values, never the values themselves."""
 
-    def __init__(self, values: dict[str, Any]) -> None:
+    def __init__(self, values: dict[str, Any], display: Display = Display()) -> None:
         self.values = values
+        self.display = display
         self.cache: dict[tuple[str, str, int], str] = {}
 
     def __call__(self, name: str, how: str, digits: int) -> str:
@@ -345,7 +346,7 @@ class _Shower:
                 elif how == "decimal":
                     self.cache[key] = _as_decimal(value, digits)
                 else:
-                    self.cache[key] = str(latex(value))
+                    self.cache[key] = str(latex(value, **self.display.options(name)))
             except (ValueError, TypeError, ArithmeticError) as err:
                 raise TemplateRuleError(f"template: cannot show {name} with |{how}: "
                                         f"{err}") from None
@@ -365,9 +366,15 @@ def _render(family: Family, key: str, source: str, show: _Shower) -> str:
         raise _bank_error(family, key, err.reason) from None
 
 
+def _answer_latex(family: Family, value: Any) -> str:
+    """The key as documents print it, in the forms the family's ``display:`` asks for."""
+    name = family.answer_value if family.answer_value in family.values else None
+    return latex(value, **family.display.options(name))
+
+
 def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope: Scope,
            value: Any, version: int) -> Instance:
-    context = _Shower(dict(scope.values))
+    context = _Shower(dict(scope.values), family.display)
     prompt = _render(family, "prompt", family.prompt, context)
     solution = tuple(_render(family, f"solution.{k}", step, context)
                      for k, step in enumerate(family.solution))
@@ -404,7 +411,7 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         code=code, bank=bank.id, bank_title=bank.title, version=version,
         family=family.id, family_title=family.title, seed=seed, covers=family.covers,
         difficulty=family.difficulty, prompt=prompt, kind=family.answer_kind, answer=answer,
-        answer_latex=latex(value), variables=tuple(variables), assume=dict(family.assume),
+        answer_latex=_answer_latex(family, value), variables=tuple(variables), assume=dict(family.assume),
         tolerance=family.tolerance, solution=solution, mistakes=tuple(mistakes),
         params={k: answer_text(v, "expression") for k, v in params.items()},
         values=dict(scope.values), same_as_answer=tuple(same_as_answer),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -25,7 +26,8 @@ from generator.errors import DeriveError
 
 __all__ = ["DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS", "MAX_EXPRESSION_NODES",
            "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER", "MAX_SQUARE_SIDE",
-           "DeadlineExceeded", "check_size", "check_square", "deadline"]
+           "DeadlineExceeded", "OverBudget", "check_size", "check_square", "deadline",
+           "time_budget"]
 
 #: Seconds one instance (all its values, constraints and templates) may take.
 DEADLINE_SECONDS = 20.0
@@ -93,6 +95,63 @@ def deadline(seconds: float | None = None, what: str = "this instance") -> Itera
     finally:
         _active.pop()
         signal.signal(signal.SIGALRM, previous)
+
+
+class OverBudget(Exception):
+    """A :func:`time_budget` ran out: the caller falls back to something cheaper."""
+
+
+class _BudgetAlarm(BaseException):
+    """The alarm of a :func:`time_budget` (a ``BaseException``, as :class:`DeadlineExceeded`)."""
+
+
+def _on_budget_alarm(signum, frame) -> None:
+    raise _BudgetAlarm()
+
+
+@contextmanager
+def time_budget(seconds: float, *, reserve: float = 0.0) -> Iterator[None]:
+    """Run the body for at most ``seconds``, inside the instance's :func:`deadline` if any.
+
+    For optional work (printing a key factored): past its budget the body is stopped with
+    :class:`OverBudget` and the caller does without it, while the instance's deadline
+    keeps running for the time it had left.  When the deadline ends first, it is the
+    deadline that stops the body.  Outside the main thread no alarm can be set: the
+    caller's static size limits are then the only bound.
+
+    Parameters:
+        reserve: seconds of the running deadline that optional work may not use: with
+            less than ``seconds + reserve`` left, the body is not run at all, so that the
+            work the instance needs still has that time.
+
+    Raises:
+        OverBudget: when the body ran out of its ``seconds``, or was not started.
+    """
+    if not _can_alarm():
+        yield
+        return
+    # Any timer already running (the deadline's, or a test runner's) is given back what
+    # it had left.
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer and outer < seconds + reserve:
+        raise OverBudget(f"not started: {outer:.1f} s left, {reserve:g} s kept for the rest")
+    start = time.monotonic()
+    over = False
+    previous = signal.signal(signal.SIGALRM, _on_budget_alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _BudgetAlarm:
+        over = True
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        if outer:  # give the deadline back what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
+    if over:
+        raise OverBudget(f"took longer than {seconds:g} s")
 
 
 def check_square(matrix: Any, operation: str) -> None:

@@ -56,7 +56,7 @@ from grader.equivalence import ASSUMPTIONS
 from grader.functions import FUNCTIONS
 
 __all__ = ["BANK_DIR", "MAX_BANK_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "RESERVED_NAMES",
-           "Bank", "Family", "MistakeSpec", "SCHEMA", "check_unique_ids", "find_bank",
+           "Bank", "Display", "Family", "MistakeSpec", "SCHEMA", "check_unique_ids", "find_bank",
            "load_bank", "read_bank", "shipped_banks"]
 
 #: Largest bank file.
@@ -82,6 +82,8 @@ _NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _SHAPES = {"type": "object", "minProperties": 1, "maxProperties": 40,
            "additionalProperties": {"type": ["string", "integer"]}}
+_DISPLAY_CHOICE = {"anyOf": [{"type": "boolean"},
+                             {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 _EXPRESSION_OR_OP = {"anyOf": [{"type": "string"}, {"type": "number"},
                                {"type": "object", "minProperties": 1, "maxProperties": 1},
                                {"type": "array"}]}
@@ -147,6 +149,8 @@ SCHEMA: dict[str, Any] = {
                 "verify": {"type": "object", "minProperties": 1},
                 "small": {"type": "boolean"},
                 "notes": {"type": "string"},
+                "display": {"type": "object", "additionalProperties": False, "properties": {
+                    "sigmoid": _DISPLAY_CHOICE, "factor": _DISPLAY_CHOICE}},
             },
         }},
     },
@@ -160,6 +164,27 @@ class MistakeSpec:
     name: str
     answer: str
     feedback: str
+
+
+@dataclass(frozen=True)
+class Display:
+    """How a family's values are written in its documents (never what they are).
+
+    Each option is False, True (every value the family prints, and its key) or the
+    names of the values it applies to.
+    """
+
+    #: Write the logistic function as σ(u) (see :func:`generator.documents.display.sigmoid_form`).
+    sigmoid: bool | tuple[str, ...] = False
+    #: Print factored where not longer (see :func:`generator.documents.display.factored_form`).
+    factor: bool | tuple[str, ...] = False
+
+    def options(self, name: str | None) -> dict[str, bool]:
+        """The options for the value called ``name`` (None: a value with no name)."""
+        def applies(choice: bool | tuple[str, ...]) -> bool:
+            return choice if isinstance(choice, bool) else name in choice
+
+        return {"sigmoid": applies(self.sigmoid), "factor": applies(self.factor)}
 
 
 @dataclass(frozen=True)
@@ -189,6 +214,8 @@ class Family:
     small: bool = False
     #: Declared matrix shapes of a matrix-expression family ({} otherwise).
     shapes: dict[str, Any] = field(default_factory=dict)
+    #: How values are written in documents (``display:``).
+    display: Display = field(default_factory=Display)
     line: int = 0
     path: Path = field(default=Path("<memory>"), compare=False)
     #: Line of each sub-key ("values.f", "require.0", "prompt"...), for messages.
@@ -453,6 +480,7 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
                            for m in raw.get("mistakes") or ()),
             verify=dict(raw.get("verify") or {}), small=bool(raw.get("small", False)),
             shapes=dict(raw.get("shapes") or answer.get("shapes") or {}),
+            display=_display(raw.get("display") or {}),
             line=where, path=path,
             lines=_family_lines(lines, index, raw)))
         _check_family(families[-1])
@@ -460,6 +488,11 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
     bank = Bank(data["bank"], data["title"], data["version"], tuple(families), path,
                 lines.line(("bank",)))
     return bank, lines
+
+
+def _display(raw: dict) -> Display:
+    return Display(**{option: choice if isinstance(choice, bool) else tuple(choice)
+                      for option, choice in raw.items()})
 
 
 def _check_family(family: Family) -> None:
@@ -483,6 +516,12 @@ def _check_family(family: Family) -> None:
     if tolerance is not None and not (math.isfinite(tolerance) and tolerance >= 0):
         raise fail("answer", f"answer.tolerance must be a finite number, 0 or more, "
                    f"not {tolerance}")
+    for option in ("sigmoid", "factor"):
+        choice = getattr(family.display, option)
+        for name in () if isinstance(choice, bool) else choice:
+            if name not in family.values:
+                raise fail(f"display.{option}", f"display.{option} names {name!r}, which is "
+                           f"not a value; values are: {', '.join(family.values)}")
     known = [*family.params, *family.values]
     templates = [("prompt", family.prompt)]
     templates += [(f"solution.{k}", step) for k, step in enumerate(family.solution)]
@@ -555,6 +594,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return f"{where}: {error.instance!r} is not one of {allowed}"
+    if error.validator == "anyOf" and error.schema is _DISPLAY_CHOICE:
+        return f"{where}: write true, false or a list of value names, not {error.instance!r}"
     if error.validator == "oneOf":
         return f"{where}: a parameter needs exactly one of range or choice"
     if error.validator == "pattern":

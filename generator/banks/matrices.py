@@ -283,11 +283,12 @@ def value_text(value: Any, kind: str) -> str:
     return answer_text(value, kind)
 
 
-def value_latex(value: Any) -> str:
-    """:func:`generator.documents.mathtext.latex`, and matrix expressions' own LaTeX."""
+def value_latex(value: Any, *, sigmoid: bool = False, factor: bool = False) -> str:
+    """:func:`generator.documents.mathtext.latex` (with its display options), and matrix
+    expressions' own LaTeX."""
     if isinstance(value, MatrixExpression):
         return value.latex
-    return latex(value)
+    return latex(value, sigmoid=sigmoid, factor=factor)
 
 
 def shapes_text(shapes: Mapping[str, object]) -> dict[str, str]:

@@ -17,7 +17,10 @@ from typing import Any
 
 import sympy
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
+
+from generator.documents.display import SIGMA, display_form
 
 __all__ = ["answer_text", "latex", "to_list"]
 
@@ -49,6 +52,11 @@ class _AnswerPrinter(StrPrinter):
     def _print_Float(self, expr) -> str:
         text = format(float(expr), ".15g")
         return text if "e" not in text else format(sympy.Rational(str(expr)), "")
+
+    def _print_Function(self, expr) -> str:
+        if expr.func == SIGMA:  # a value written with σ for display, typed back as sigmoid
+            return f"sigmoid({self._print(expr.args[0])})"
+        return super()._print_Function(expr)
 
     def _print_Piecewise(self, expr) -> str:
         raise ValueError("piecewise answers cannot be written in the grader's syntax; "
@@ -106,54 +114,62 @@ def answer_text(value: Any, kind: str) -> str:
 
 
 class _LatexPrinter(LatexPrinter):
-    """SymPy's LaTeX, with the unit step written as students read it (not θ)."""
+    """SymPy's LaTeX, with the unit step written as students read it (not θ), and
+    products holding σ in the order of σ'(z) = σ(z)(1 - σ(z))."""
 
     def _print_Heaviside(self, expr, exp=None):
         text = f"\\operatorname{{step}}\\left({self._print(expr.args[0])}\\right)"
         return f"{text}^{{{exp}}}" if exp else text
 
+    def _print_Mul(self, expr) -> str:
+        coefficient, factors = expr.as_coeff_mul()
+        if (not expr.has(SIGMA) or not coefficient.is_Rational
+                or any(f.as_base_exp()[1].is_negative for f in factors)):
+            return super()._print_Mul(expr)
+
+        # SymPy's own order prints (1 - σ(z)) σ(z); people write σ(z)(1 - σ(z)): other
+        # factors, then σ, then the sums holding σ, then e^(...) and the like (last, as
+        # SymPy puts them).
+        def rank(factor: sympy.Basic) -> int:
+            base = factor.base if isinstance(factor, sympy.Pow) else factor
+            if not factor.has(SIGMA):
+                return 3 if isinstance(base, sympy.Function) else 0
+            return 1 if getattr(base, "func", None) == SIGMA else 2
+
+        ordered = sorted((f for f in expr.as_ordered_factors() if not f.is_Number), key=rank)
+        parts = [self.parenthesize(f, PRECEDENCE["Mul"], strict=False) for f in ordered]
+        if abs(coefficient) != 1:
+            parts.insert(0, self._print(abs(coefficient)))
+        return ("- " if coefficient < 0 else "") + " ".join(parts)
+
 
 _LATEX = _LatexPrinter({"ln_notation": True})
 
 
-_SIGMA = sympy.Function("sigma")
-
-
-def _sigmoid_argument(expr: sympy.Basic) -> sympy.Basic | None:
-    """``u`` when ``expr`` is ``1/(1 + e^(-u))``, else None."""
-    if not (isinstance(expr, sympy.Pow) and expr.exp == -1 and isinstance(expr.base, sympy.Add)):
-        return None
-    terms = expr.base.args
-    if len(terms) != 2 or sympy.S.One not in terms:
-        return None
-    other = terms[0] if terms[1] == 1 else terms[1]
-    if isinstance(other, sympy.exp):
-        return -other.args[0]
-    return None
-
-
-def _with_sigma(expr: sympy.Basic) -> sympy.Basic:
-    return expr.replace(lambda e: _sigmoid_argument(e) is not None,
-                        lambda e: _SIGMA(_sigmoid_argument(e)))
-
-
-def latex(value: Any, *, sigmoid: bool = False) -> str:
+def latex(value: Any, *, sigmoid: bool = False, factor: bool = False) -> str:
     """LaTeX for a computed value: expressions, matrices (bracketed), lists, labels.
 
-    ``sigmoid=True`` writes ``1/(1 + e^{-u})`` as ``\\sigma(u)``, as a family about
-    neurons states it (the value is not changed, only how it is written).
+    ``sigmoid=True`` writes the logistic function as ``\\sigma(u)``, and ``factor=True``
+    factors where that is not longer (see :mod:`generator.documents.display`), as a
+    family asks with its ``display:`` key; the value is not changed, only how it is
+    written.
 
     >>> x = sympy.Symbol("x")
     >>> print(latex(2 / (1 + sympy.exp(-3 * x)), sigmoid=True))
     2 \\sigma{\\left(3 x \\right)}
+    >>> print(latex(sympy.exp(-x) / (1 + sympy.exp(-x))**2, sigmoid=True))
+    \\sigma{\\left(x \\right)} \\left(1 - \\sigma{\\left(x \\right)}\\right)
+    >>> print(latex(x * sympy.exp(x) + sympy.exp(x), factor=True))
+    \\left(x + 1\\right) e^{x}
     """
     if isinstance(value, str):
         return f"\\text{{{value}}}"
     if isinstance(value, sympy.MatrixBase):
-        rows = " \\\\ ".join(" & ".join(latex(v, sigmoid=sigmoid) for v in value.row(i))
-                             for i in range(value.rows))
+        rows = " \\\\ ".join(" & ".join(latex(v, sigmoid=sigmoid, factor=factor)
+                                       for v in value.row(i)) for i in range(value.rows))
         return f"\\begin{{bmatrix}} {rows} \\end{{bmatrix}}"
     if isinstance(value, (list, tuple, sympy.Tuple)):
-        return "\\left(" + ", ".join(latex(v, sigmoid=sigmoid) for v in value) + "\\right)"
+        return "\\left(" + ", ".join(latex(v, sigmoid=sigmoid, factor=factor)
+                                   for v in value) + "\\right)"
     value = sympy.sympify(value)
-    return _LATEX.doprint(_with_sigma(value) if sigmoid else value)
+    return _LATEX.doprint(display_form(value, sigmoid=sigmoid, factor=factor))

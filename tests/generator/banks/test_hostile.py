@@ -279,6 +279,50 @@ def test_deadline_stops_a_slow_value(runner, tmp_path, monkeypatch):
            "family square took longer than 1 s; make the expressions smaller")
 
 
+class TestTimeBudget:
+    """time_budget bounds optional work (printing a key factored) inside the deadline."""
+
+    @staticmethod
+    def _spin(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    def test_the_body_is_stopped_and_the_deadline_keeps_running(self):
+        """Past its budget the body stops with OverBudget; the instance's deadline then
+        still ends a slow computation after it."""
+        with pytest.raises(DeriveError, match="took longer than 0.6 s"):
+            with limits.deadline(0.6, what="x"):
+                start = time.monotonic()
+                with pytest.raises(limits.OverBudget, match="took longer than 0.1 s"):
+                    with limits.time_budget(0.1):
+                        self._spin(5)
+                assert time.monotonic() - start < 0.4
+                self._spin(5)
+
+    def test_a_body_within_its_budget_runs_to_the_end(self):
+        """No alarm is left behind: the deadline is not shortened by the budget."""
+        with limits.deadline(0.5, what="x"):
+            with limits.time_budget(0.2):
+                pass
+            self._spin(0.3)  # past the budget's 0.2 s, within the deadline
+
+    def test_the_reserve_of_the_deadline_is_not_touched(self):
+        """With less than the budget and the reserve left, the body is not started."""
+        ran = []
+        with limits.deadline(0.5, what="x"):
+            with pytest.raises(limits.OverBudget, match="not started"):
+                with limits.time_budget(0.1, reserve=1.0):
+                    ran.append(True)
+        assert ran == []
+
+    def test_without_a_deadline(self):
+        """Alone, a budget still stops its body."""
+        with pytest.raises(limits.OverBudget):
+            with limits.time_budget(0.05):
+                self._spin(5)
+
+
 @pytest.mark.parametrize("error", [BankError("value f: too big", "/banks/b.yaml", 12),
                                    DeriveError("diff: the order must be...")])
 def test_errors_survive_pickling(error):

@@ -10,6 +10,7 @@ from generator.banks.validate import validate_bank_file
 from tests.generator.banks.samples import GOOD_BANK
 
 GOOD = GOOD_BANK
+ANSWER = "    answer: {kind: expression, value: df}\n"
 
 
 def write(tmp_path, text, name="bank.yaml"):
@@ -53,6 +54,14 @@ BROKEN = [
      "families.0: missing key 'verify'"),
     (("  - id: square\n", "  - id: square\n    id: again\n"), 6,
      "key 'id' is written twice here; only one would be kept"),
+    ((ANSWER, ANSWER + "    display: {sigmoid: [df, dff]}\n"), 18,
+     "family square: display.sigmoid names 'dff', which is not a value; values are: f, df"),
+    ((ANSWER, ANSWER + "    display: {sigma: true}\n"), 18,
+     "families.0.display: unknown key 'sigma'; did you mean 'sigmoid'?"),
+    ((ANSWER, ANSWER + "    display: {factor: 3}\n"), 18,
+     "families.0.display.factor: write true, false or a list of value names, not 3"),
+    ((ANSWER, ANSWER + "    display: {factor: []}\n"), 18,
+     "families.0.display.factor: write true, false or a list of value names, not []"),
 ]
 
 
@@ -85,6 +94,17 @@ def test_template_sandbox(tmp_path):
     path = write(tmp_path, GOOD.replace("{{ f }}", "{{ f.__class__.__mro__ }}"))
     errors = validate_bank_file(path)
     assert errors and "template" in str(errors[0])
+
+
+def test_display_options_are_read(tmp_path):
+    """display: asks for forms per value name, or for every value (true)."""
+    bank = load_bank(write(tmp_path, GOOD.replace(
+        ANSWER, ANSWER + "    display: {sigmoid: true, factor: [df]}\n")))
+    display = bank.families[0].display
+    assert display.options("df") == {"sigmoid": True, "factor": True}
+    assert display.options("f") == {"sigmoid": True, "factor": False}
+    assert load_bank(write(tmp_path, GOOD, "plain.yaml")).families[0].display.options("df") \
+        == {"sigmoid": False, "factor": False}
 
 
 def test_find_bank(tmp_path):
