@@ -42,9 +42,9 @@ __all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare", "surely_different"]
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
 SAMPLES = 24
-_SIGNS = np.array([-1.0, 1.0])
 #: Simple values (halves and small integers, never 0 or ±1) for the simple points.
 _SIMPLE = np.array([0.5, 1.5, 2.0, 2.5, 3.0])
+_SIMPLE_BOTH_SIGNS = np.concatenate([_SIMPLE, -_SIMPLE])
 #: Fewest usable points (expected defined and real) before we look elsewhere.
 MIN_POINTS = 6
 #: Points where an "equal" is confirmed in high precision (more with kinks).
@@ -102,6 +102,37 @@ class Comparison:
     hint: str = ""
 
 
+#: Pseudo-random draws in [0, 1), made once at import.  Each domain reads its own window
+#: of them, placed by a hash of the domain: the same domain always gets the same points,
+#: and a first answer pays for a slice, not for seeding a generator (which costs up to
+#: 0.1 ms when the process's caches are cold).
+_DRAWS = np.random.default_rng(20_261_130).random(1 << 16)
+#: Draws per variable: magnitudes and signs, and in the wide round far magnitudes too.
+_NARROW_DRAWS = 2 * SAMPLES
+_WIDE_DRAWS = 2 * SAMPLES + 2 * 20
+_LOG_WIDE = (math.log(0.01), math.log(1000.0))
+_LOG_FAR = (math.log(1e3), math.log(1e16))
+_LOG_NEAR = (math.log(1e-7), math.log(1e-2))
+#: Variables whose signs follow the bits of the point's number (2^5 > SAMPLES).
+_SIGN_BITS = 5
+_SIGN_PATTERNS = ((np.arange(SAMPLES)[None, :] >> np.arange(_SIGN_BITS)[:, None]) & 1
+                  ).astype(bool)
+
+
+def _window(domain: Domain, wide: bool) -> np.ndarray:
+    """The domain's own run of :data:`_DRAWS`, enough for all its variables."""
+    count = (_WIDE_DRAWS if wide else _NARROW_DRAWS) * len(domain.variables)
+    if count > len(_DRAWS):  # hundreds of variables: no problem has them, but be total
+        return np.random.default_rng(zlib.crc32(repr((domain, wide)).encode())).random(count)
+    start = zlib.crc32(repr((domain, wide)).encode()) % (len(_DRAWS) - count + 1)
+    return _DRAWS[start:start + count]
+
+
+def _log_uniform(draws: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    low, high = bounds
+    return np.exp(low + (high - low) * draws)
+
+
 @lru_cache(maxsize=256)
 def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
     """Fixed pseudo-random sample points for a domain: same domain, same points.
@@ -109,33 +140,39 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
     Points are drawn away from 0 and from small integers, where special values hide
     differences (``x^2`` and ``x`` agree at 0 and 1).
     """
-    rng = np.random.default_rng(zlib.crc32(repr((domain, wide)).encode()))
+    window = _window(domain, wide)
+    per = _WIDE_DRAWS if wide else _NARROW_DRAWS
     points = {}
     for index, name in enumerate(domain.variables):
-        what = domain.assumption(name)
-        if wide:
-            magnitude = np.exp(rng.uniform(np.log(0.01), np.log(1000.0), SAMPLES))
+        draws = window[index * per:(index + 1) * per]
+        magnitude = _log_uniform(draws[:SAMPLES], _LOG_WIDE) if wide else \
+            0.15 + 3.05 * draws[:SAMPLES]
+        if index < _SIGN_BITS:
+            # Sign patterns by the bits of the point's number (flipped at random per
+            # domain): every pattern of up to four variables occurs, so log(xy) and
+            # ln x + ln y meet a point with x < 0 and y < 0 (random signs missed every
+            # such point for about one domain in a thousand).
+            negative = _SIGN_PATTERNS[index] ^ (draws[SAMPLES] < 0.5)
         else:
-            magnitude = rng.uniform(0.15, 3.2, SAMPLES)
+            negative = draws[SAMPLES:2 * SAMPLES] < 0.5
+        if wide:
+            # Far and near magnitudes, many orders apart: a kink placed at x = 2000 or
+            # 10^12 (relu(x - 2000)) is on neither side of the usual points.
+            magnitude = np.concatenate([magnitude,
+                                        _log_uniform(draws[2 * SAMPLES:2 * SAMPLES + 16],
+                                                     _LOG_FAR),
+                                        _log_uniform(draws[2 * SAMPLES + 16:2 * SAMPLES + 20],
+                                                     _LOG_NEAR)])
+            negative = np.concatenate([negative, draws[2 * SAMPLES + 20:] < 0.5])
+        what = domain.assumption(name)
         if what in ("positive", "nonnegative"):
             values = magnitude
         else:
-            # Same draws as rng.choice([-1.0, 1.0], n), at half the cost.
-            values = magnitude * _SIGNS[rng.integers(0, 2, len(magnitude))]
+            values = np.where(negative, -magnitude, magnitude)
         if not wide:
             values = np.concatenate([values, _simple_points(index, what,
                                                             len(domain.variables))])
         points[name] = values
-    if wide:
-        # Far and near magnitudes, many orders apart: a kink placed at x = 2000 or 10^12
-        # (relu(x - 2000)) is on neither side of the usual points.
-        far = np.random.default_rng(zlib.crc32(repr((domain, "far")).encode()))
-        for name in domain.variables:
-            magnitude = np.concatenate([np.exp(far.uniform(np.log(1e3), np.log(1e16), 16)),
-                                        np.exp(far.uniform(np.log(1e-7), np.log(1e-2), 4))])
-            if domain.assumption(name) not in ("positive", "nonnegative"):
-                magnitude = magnitude * far.choice([-1.0, 1.0], len(magnitude))
-            points[name] = np.concatenate([points[name], magnitude])
     return points
 
 
@@ -149,8 +186,7 @@ def _simple_points(index: int, what: str, count: int) -> np.ndarray:
     """
     levels = len(_SIMPLE)
     if count == 1:  # one variable: each value, with each sign
-        return _SIMPLE if what in ("positive", "nonnegative") else \
-            np.concatenate([_SIMPLE, -_SIMPLE])
+        return _SIMPLE if what in ("positive", "nonnegative") else _SIMPLE_BOTH_SIGNS
     runs = np.arange(levels * levels)
     values = _SIMPLE[(runs // levels + index * (runs % levels)) % levels]
     if what in ("positive", "nonnegative"):
@@ -551,12 +587,17 @@ def _rational(value: float) -> tuple[int, int]:
     point with denominator 3^k, 2^k' x is an integer for no k'.  The simple points
     (halves and small integers) stay exact: they are there for their exact values.
     """
-    if not math.isfinite(value) or value == 0 or (2 * value).is_integer() and abs(value) <= 64:
-        exact = Fraction(value) if math.isfinite(value) else Fraction(0)
-        return exact.numerator, exact.denominator
+    if not math.isfinite(value):
+        return 0, 1
+    numerator, denominator = value.as_integer_ratio()  # exact, in lowest terms
+    if value == 0 or (2 * value).is_integer() and abs(value) <= 64:
+        return numerator, denominator
     power = max(10, math.ceil((64 - math.log2(abs(value))) / math.log2(3)))
-    denominator = 3 ** power
-    return round(Fraction(value) * denominator), denominator
+    # round(value * 3^power), ties to even, in integers (as Fraction's round, faster).
+    quotient, remainder = divmod(numerator * 3 ** power, denominator)
+    if 2 * remainder > denominator or 2 * remainder == denominator and quotient % 2:
+        quotient += 1
+    return quotient, 3 ** power
 
 
 def _to_mp(value):

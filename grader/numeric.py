@@ -16,8 +16,8 @@ Both use principal branches of the complex functions, so ``x^x`` at ``x = -0.9``
 from __future__ import annotations
 
 import time
+from time import monotonic as _monotonic
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import lru_cache
 
 import mpmath
@@ -184,26 +184,33 @@ class MpTracker:
         """Record ``value``; ``reference`` is the magnitude of what it was computed from
         by an operation that can cancel (a difference, sin near π, ln near 1)."""
         if value:
-            if isinstance(value, mpmath.mpc) and \
-                    abs(value.imag) > abs(value) * mpmath.ldexp(1, 16 - mpmath.mp.prec):
-                self.left_reals = True
-            mag = mpmath.mag(value)
+            parts = getattr(value, "_mpf_", None)
+            if parts is not None and parts[1]:
+                # A finite nonzero real: its magnitude is exponent + bit count, which is
+                # what mpmath.mag computes, without the generic dispatch (every node
+                # of every confirmation passes here).
+                mag = parts[2] + parts[3]
+            else:
+                if isinstance(value, mpmath.mpc) and \
+                        abs(value.imag) > abs(value) * mpmath.ldexp(1, 16 - mpmath.mp.prec):
+                    self.left_reals = True
+                mag = mpmath.mag(value)
             if mag > MAX_MAGNITUDE_BITS or mag < -MAX_MAGNITUDE_BITS:
                 raise OutOfRange("a value out of range")
             if mag > self.max_mag:
                 self.max_mag = mag
             # A result at rounding-noise level below its inputs is a cancelled zero, not
             # a tiny quantity: counting it would raise the precision without end.
-            noise = reference is not None and mag < reference - mpmath.mp.prec + 24
-            if mag < self.min_mag and not noise:
+            if mag < self.min_mag and not (
+                    reference is not None and mag < reference - mpmath.mp.prec + 24):
                 self.min_mag = mag
-        if time.monotonic() > self.deadline:
+        if _monotonic() > self.deadline:
             raise TimeUp()
         return value
 
     def add_gap(self, left, right) -> None:
         if left and right:
-            gap = abs(mpmath.mag(left) - mpmath.mag(right))
+            gap = abs(_mag(left) - _mag(right))
             if gap > self.max_gap:
                 self.max_gap = gap
 
@@ -230,40 +237,42 @@ def evaluate_mp(node: Node, env: dict[str, mpmath.mpf], tracker: MpTracker):
 
 def _mp(node: Node, env, tracker: MpTracker):
     see = tracker.see
-    if isinstance(node, Num):
-        return see(_mp_number(node.value, mpmath.mp.prec))
-    if isinstance(node, Var):
+    kind = type(node)  # the node classes are final: identity tests are the cheapest
+    if kind is Var:
         return see(env[node.name])
-    if isinstance(node, Const):
-        return see({"pi": mpmath.pi, "e": mpmath.e, "i": mpmath.j}[node.name] + 0)
-    if isinstance(node, Neg):
-        return see(-_mp(node.arg, env, tracker))
-    if isinstance(node, BinOp):
-        if node.op == "^":
+    if kind is Num:
+        value = node.value
+        return see(_mp_number(value.numerator, value.denominator, mpmath.mp.prec))
+    if kind is BinOp:
+        op = node.op
+        if op == "^":
             return see(_mp_power(node, env, tracker))
         left, right = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
-        op = node.op
-        if op in "+-":
-            tracker.add_gap(left, right)
-            reference = max(_mag(left), _mag(right))
-            result = left + right if op == "+" else left - right
-            if (left or right) and _mag(result) < reference - 16:
-                tracker.cancelled = True
-            return see(result, reference)
         if op == "*":
             return see(left * right)
-        if not right:
-            raise Undefined("division by zero")
-        return see(left / right)
+        if op == "/":
+            if not right:
+                raise Undefined("division by zero")
+            return see(left / right)
+        tracker.add_gap(left, right)
+        reference = max(_mag(left), _mag(right))
+        result = left + right if op == "+" else left - right
+        if (left or right) and _mag(result) < reference - 16:
+            tracker.cancelled = True
+        return see(result, reference)
+    if kind is Neg:
+        return see(-_mp(node.arg, env, tracker))
+    if kind is Const:
+        return see({"pi": mpmath.pi, "e": mpmath.e, "i": mpmath.j}[node.name] + 0)
     if isinstance(node, Call):
         args = [_mp(a, env, tracker) for a in node.args]
         func = node.func
-        if args[0] and func not in _ODD and mpmath.mag(args[0]) < 0:
+        if args[0] and func not in _ODD and _mag(args[0]) < 0:
             # f(ε) = f(0) + O(ε) (or O(ε²) for even functions): a sum in disguise.
             tracker.add_gap(1, args[0] ** 2 if func in _EVEN else args[0])
         if func in _GROWING and abs(mpmath.re(args[0])) > MAX_MAGNITUDE_BITS // 2:
             raise OutOfRange(f"{func} of a number too large")
-        if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
+        if func in _PERIODIC and args[0] and _mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
             raise Undefined(f"{func} of a number too large")
         if func == "sigmoid":
             # Written out so the tracker sees e^-|z|: sigmoid(1000) is not 1.
@@ -286,16 +295,25 @@ def _mp(node: Node, env, tracker: MpTracker):
 
 
 @lru_cache(maxsize=4096)
-def _mp_number(value: Fraction, precision: int):
-    """A typed number at the working precision (the same numbers recur at every point)."""
+def _mp_number(numerator: int, denominator: int, precision: int):
+    """A typed number at the working precision (the same numbers recur at every point).
+
+    Keyed by integers, not by the Fraction: hashing a Fraction costs a modular inverse.
+    """
     with mpmath.workprec(precision):
-        if value.denominator == 1:
-            return mpmath.mpf(value.numerator)
-        return mpmath.mpf(value.numerator) / value.denominator
+        if denominator == 1:
+            return mpmath.mpf(numerator)
+        return mpmath.mpf(numerator) / denominator
 
 
 def _mag(value) -> int:
-    return mpmath.mag(value) if value else -(1 << 62)
+    """mpmath.mag(value), and a huge negative number for 0."""
+    if not value:
+        return -(1 << 62)
+    parts = getattr(value, "_mpf_", None)
+    if parts is not None and parts[1]:
+        return parts[2] + parts[3]  # finite nonzero real: exponent + bit count
+    return mpmath.mag(value)
 
 
 def _mp_power(node: BinOp, env, tracker: MpTracker):
