@@ -30,6 +30,7 @@ from typing import Literal
 import mpmath
 import numpy as np
 
+from grader.canonical import canonical
 from grader.functions import NON_ANALYTIC
 from grader.numeric import (
     MpTracker, OutOfRange, TimeUp, Undefined, evaluate_mp, evaluate_np, evaluate_np_real,
@@ -228,11 +229,26 @@ def compare(expected: Node, answer: Node, domain: Domain, *, deadline: float | N
     if expected == answer:  # the same tree (spans aside) is the same function
         return Comparison("equal")
     deadline = time.monotonic() + 1.5 if deadline is None else deadline
+    if time.monotonic() <= deadline and _same_form(expected, answer):
+        # The same tree up to order, grouping and spelling (grader.canonical) is the
+        # same function everywhere: nothing to sample.  A class types the expected
+        # form again and again, so this is the commonest right answer.
+        return Comparison("equal")
     domain = _real_powers(domain, positive_bases(expected))
     try:
         return _compare(expected, answer, domain, deadline)
     except TimeUp:
         return Comparison("undecided", hint="time")
+
+
+def _same_form(expected: Node, answer: Node) -> bool:
+    form = canonical(answer)
+    return form is not None and form == _expected_form(expected)
+
+
+@lru_cache(maxsize=1024)
+def _expected_form(expected: Node) -> tuple | None:
+    return canonical(expected)
 
 
 def _real_powers(domain: Domain, bases: frozenset[str]) -> Domain:
