@@ -200,10 +200,19 @@ def _kinked(expected: Node) -> bool:
     return has_calls(expected, NON_ANALYTIC)
 
 
+@lru_cache(maxsize=256)
+def _complex_points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
+    """:func:`_points` as complex numbers, as the float screen evaluates them (read-only:
+    an answer that is just ``x`` evaluates to the array itself)."""
+    env = {k: v.astype(complex) for k, v in _points(domain, wide).items()}
+    for values in env.values():
+        values.flags.writeable = False
+    return env
+
+
 @lru_cache(maxsize=1024)
 def _expected_values(expected: Node, domain: Domain, wide: bool) -> tuple[np.ndarray, np.ndarray]:
-    env = {k: v.astype(complex) for k, v in _points(domain, wide).items()}
-    values, left = evaluate_np_real(expected, env)
+    values, left = evaluate_np_real(expected, _complex_points(domain, wide))
     real = np.isfinite(values) & ~left & \
         (np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real)))
     return values, real
@@ -268,20 +277,23 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     e_parts, a_parts, usable_parts, env_parts, left_parts = [], [], [], [], []
     for wide in (False, True):
         e_vals, real = _expected_values(expected, domain, wide)
-        points = _points(domain, wide)
-        a_vals, a_left = evaluate_np_real(answer,
-                                          {k: v.astype(complex) for k, v in points.items()})
+        a_vals, a_left = evaluate_np_real(answer, _complex_points(domain, wide))
         e_parts.append(e_vals)
         a_parts.append(a_vals)
         left_parts.append(a_left)
         usable_parts.append(real)
-        env_parts.append(points)
+        env_parts.append(_points(domain, wide))
         if not kinked and real.sum() >= needed:
             break
-    e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
-    usable = np.concatenate(usable_parts)
-    answer_left = np.concatenate(left_parts)
-    points = {k: np.concatenate([p[k] for p in env_parts]) for k in domain.variables}
+    if len(e_parts) == 1:  # the usual case: one round was enough
+        e_vals, a_vals, usable, answer_left = e_parts[0], a_parts[0], usable_parts[0], \
+            left_parts[0]
+        points = env_parts[0]
+    else:
+        e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
+        usable = np.concatenate(usable_parts)
+        answer_left = np.concatenate(left_parts)
+        points = {k: np.concatenate([p[k] for p in env_parts]) for k in domain.variables}
     real_mode = usable.sum() >= needed
     if not real_mode:
         # The expected answer is real almost nowhere we looked: compare as complex
