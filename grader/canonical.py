@@ -40,10 +40,6 @@ __all__ = ["canonical"]
 #: the numbers are left apart, so hostile products of huge numbers cost nothing.
 MAX_NUMBER_BITS = 256
 
-_ONE = Fraction(1)
-_MINUS_ONE = Fraction(-1)
-
-
 def canonical(node: Node) -> tuple | None:
     """The normal form of a scalar tree, or None for anything else (lists, sets, ±).
 
@@ -62,13 +58,13 @@ class _NotScalar(Exception):
 def _form(node: Node) -> tuple:
     kind = type(node)
     if kind is Num:
-        return ("num", node.value)
+        return _number(node.value)
     if kind is Var:
         return ("var", node.name)
     if kind is Const:
         return ("const", node.name)
     if kind is Neg:
-        return _product([("num", _MINUS_ONE), _form(node.arg)])
+        return _product([_MINUS_ONE, _form(node.arg)])
     if kind is Call:
         return ("call", node.func) + tuple(_form(a) for a in node.args)
     if kind is BinOp:
@@ -76,27 +72,29 @@ def _form(node: Node) -> tuple:
         if op == "+":
             return _sum([_form(node.left), _form(node.right)])
         if op == "-":
-            return _sum([_form(node.left),
-                         _product([("num", _MINUS_ONE), _form(node.right)])])
+            return _sum([_form(node.left), _product([_MINUS_ONE, _form(node.right)])])
         if op == "*":
             return _product([_form(node.left), _form(node.right)])
         if op == "/":
-            return _product([_form(node.left), _power(_form(node.right), ("num", _MINUS_ONE))])
+            return _product([_form(node.left), _power(_form(node.right), _MINUS_ONE)])
         if isinstance(node.left, Const) and node.left.name == "e":
             return ("call", "exp", _form(node.right))
         return _power(_form(node.left), _form(node.right))
     raise _NotScalar
 
 
-def _power(base: tuple, exponent: tuple) -> tuple:
-    """``base^exponent``, worked out when both are numbers and the exponent a small
-    integer (``2^-1`` is 1/2; ``0^-1`` stays, as it has no value)."""
-    if base[0] == "num" and exponent[0] == "num" and exponent[1].denominator == 1 \
-            and abs(exponent[1]) <= 64 and (base[1] or exponent[1] > 0):
-        value = base[1] ** int(exponent[1])
-        if _small(value):
-            return ("num", value)
-    return ("pow", base, exponent)
+# Numbers are ("num", numerator, denominator) in lowest terms: integers hash and compare
+# faster than Fractions, and the forms are hashed to be put in order.
+def _number(value: Fraction) -> tuple:
+    return ("num", value.numerator, value.denominator)
+
+
+def _value(form: tuple) -> Fraction:
+    return Fraction(form[1], form[2])
+
+
+_ONE = ("num", 1, 1)
+_MINUS_ONE = ("num", -1, 1)
 
 
 def _small(value: Fraction) -> bool:
@@ -104,19 +102,42 @@ def _small(value: Fraction) -> bool:
         value.denominator.bit_length() <= MAX_NUMBER_BITS
 
 
+def _power(base: tuple, exponent: tuple) -> tuple:
+    """``base^exponent``, worked out when both are numbers and the exponent a small
+    integer (``2^-1`` is 1/2; ``0^-1`` stays, as it has no value)."""
+    if base[0] == "num" and exponent[0] == "num" and exponent[2] == 1 \
+            and abs(exponent[1]) <= 64 and (base[1] or exponent[1] > 0):
+        value = _value(base) ** exponent[1]
+        if _small(value):
+            return _number(value)
+    return ("pow", base, exponent)
+
+
+def _combine(numbers: list[tuple], add: bool) -> tuple[Fraction | None, list[tuple]]:
+    """The sum (or product) of ``numbers``, or None and the numbers left apart when it
+    would be too large."""
+    total = Fraction(0) if add else Fraction(1)
+    for number in numbers:
+        total = total + _value(number) if add else total * _value(number)
+        if not _small(total):
+            return None, numbers
+    return total, []
+
+
 def _sum(terms: list[tuple]) -> tuple:
     """A flat sum: nested sums opened, numbers added, the rest in a fixed order."""
     flat: list[tuple] = []
     for term in terms:
         flat.extend(term[1:] if term[0] == "add" else (term,))
-    number, rest = Fraction(0), []
-    for term in flat:
-        if term[0] == "num" and _small(number + term[1]):
-            number += term[1]
-        else:
-            rest.append(term)
-    if number or not rest:
-        rest.append(("num", number))
+    numbers = [t for t in flat if t[0] == "num"]
+    rest = [t for t in flat if t[0] != "num"]
+    if len(numbers) > 1:
+        total, numbers = _combine(numbers, add=True)
+        if total is not None:
+            numbers = [_number(total)] if total or not rest else []
+    elif numbers and numbers[0][1] == 0 and rest:
+        numbers = []
+    rest += numbers
     if len(rest) == 1:
         return rest[0]
     # Order by hash: both sides are put in normal form in the same process, and a tie
@@ -125,22 +146,26 @@ def _sum(terms: list[tuple]) -> tuple:
 
 
 def _product(factors: list[tuple]) -> tuple:
-    """A flat product: (numeric factor, the other factors in a fixed order)."""
+    """A flat product: ("mul", numeric factor, the other factors in a fixed order)."""
     flat: list[tuple] = []
     for factor in factors:
         if factor[0] == "mul":
-            flat.append(("num", factor[1]))
+            flat.append(factor[1])
             flat.extend(factor[2])
         else:
             flat.append(factor)
-    number, rest = _ONE, []
-    for factor in flat:
-        if factor[0] == "num" and _small(number * factor[1]):
-            number *= factor[1]
-        else:
-            rest.append(factor)
+    numbers = [f for f in flat if f[0] == "num"]
+    rest = [f for f in flat if f[0] != "num"]
+    coefficient = _ONE
+    if len(numbers) == 1:
+        coefficient, numbers = numbers[0], []
+    elif numbers:
+        total, numbers = _combine(numbers, add=False)
+        if total is not None:
+            coefficient = _number(total)
+    rest += numbers
     if not rest:
-        return ("num", number)
-    if number == 1 and len(rest) == 1:
+        return coefficient
+    if coefficient == _ONE and len(rest) == 1:
         return rest[0]
-    return ("mul", number, tuple(sorted(rest, key=hash)))
+    return ("mul", coefficient, tuple(sorted(rest, key=hash)))

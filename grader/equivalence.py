@@ -558,7 +558,7 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
     with mpmath.workprec(precision):
         tracker = MpTracker(deadline)
         try:
-            value = evaluate_mp(node, {k: _to_mp(v) for k, v in point}, tracker)
+            value = evaluate_mp(node, _mp_point(point, precision), tracker)
             result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
                       tracker.cancelled, tracker.left_reals)
         except OutOfRange:
@@ -626,6 +626,14 @@ def _rational(value: float) -> tuple[int, int]:
     if 2 * remainder > denominator or 2 * remainder == denominator and quotient % 2:
         quotient += 1
     return quotient, 3 ** power
+
+
+@lru_cache(maxsize=1024)
+def _mp_point(point: tuple, precision: int) -> dict:
+    """The coordinates of ``point`` at ``precision`` (read-only: the expected answer and
+    the answer are evaluated at the same points, and converting costs a division)."""
+    with mpmath.workprec(precision):
+        return {k: _to_mp(v) for k, v in point}
 
 
 def _to_mp(value):
