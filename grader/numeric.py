@@ -169,7 +169,6 @@ class MpTracker:
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 1.0)
     max_mag: int = -(1 << 62)
-    min_mag: int = 1 << 62
     #: Largest magnitude gap between the two operands of an addition or subtraction.
     max_gap: int = 0
     #: Some addition cancelled (its result far below its operands): rounding errors are
@@ -180,9 +179,8 @@ class MpTracker:
     #: A term too small to represent was dropped: equality can no longer be confirmed.
     truncated: bool = False
 
-    def see(self, value, reference: int | None = None):
-        """Record ``value``; ``reference`` is the magnitude of what it was computed from
-        by an operation that can cancel (a difference, sin near π, ln near 1)."""
+    def see(self, value):
+        """Record ``value``: refuse it out of range, and stop at the deadline."""
         if value:
             parts = getattr(value, "_mpf_", None)
             if parts is not None and parts[1]:
@@ -199,11 +197,6 @@ class MpTracker:
                 raise OutOfRange("a value out of range")
             if mag > self.max_mag:
                 self.max_mag = mag
-            # A result at rounding-noise level below its inputs is a cancelled zero, not
-            # a tiny quantity: counting it would raise the precision without end.
-            if mag < self.min_mag and not (
-                    reference is not None and mag < reference - mpmath.mp.prec + 24):
-                self.min_mag = mag
         if _monotonic() > self.deadline:
             raise TimeUp()
         return value
@@ -254,12 +247,13 @@ def _mp(node: Node, env, tracker: MpTracker):
             if not right:
                 raise Undefined("division by zero")
             return see(left / right)
-        tracker.add_gap(left, right)
-        reference = max(_mag(left), _mag(right))
+        left_mag, right_mag = _mag(left), _mag(right)
+        if left and right and abs(left_mag - right_mag) > tracker.max_gap:
+            tracker.max_gap = abs(left_mag - right_mag)  # as add_gap, magnitudes known
         result = left + right if op == "+" else left - right
-        if (left or right) and _mag(result) < reference - 16:
+        if (left or right) and _mag(result) < max(left_mag, right_mag) - 16:
             tracker.cancelled = True
-        return see(result, reference)
+        return see(result)
     if kind is Neg:
         return see(-_mp(node.arg, env, tracker))
     if kind is Const:
@@ -285,11 +279,10 @@ def _mp(node: Node, env, tracker: MpTracker):
             tracker.add_gap(1, t)  # 1 + e^-|z| is an addition too
             return see(1 / (1 + t) if mpmath.re(z) >= 0 else t / (1 + t))
         if func in _CANCELLING:
-            reference = max(_mag(args[0]), 1)
             result = FUNCTIONS[func].mp(*args)
-            if _mag(result) < reference - 16:
+            if _mag(result) < max(_mag(args[0]), 1) - 16:
                 tracker.cancelled = True  # sin(10^10 π): a zero reached by cancellation
-            return see(result, reference)
+            return see(result)
         return see(FUNCTIONS[func].mp(*args))
     raise Undefined(f"{type(node).__name__} has no single value")
 

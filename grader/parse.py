@@ -355,7 +355,8 @@ class _Parser:
         return self.tokens[self.pos]
 
     def at_op(self, *ops: str) -> bool:
-        return self.tok.kind == "op" and self.tok.text in ops
+        tok = self.tokens[self.pos]  # not self.tok: this runs at every step of the descent
+        return tok.kind == "op" and tok.text in ops
 
     def take(self) -> Token:
         tok = self.tokens[self.pos]

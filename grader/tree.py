@@ -178,7 +178,13 @@ def free_names(node: Node) -> frozenset[str]:
 
 def has_calls(node: Node, funcs: frozenset[str]) -> bool:
     """True when one of ``funcs`` is called somewhere in ``node``."""
-    return any(isinstance(n, Call) and n.func in funcs for n in walk(node))
+    stack = [node]  # as walk(), in any order, without a generator: asked of every answer
+    while stack:
+        current = stack.pop()
+        if type(current) is Call and current.func in funcs:
+            return True
+        stack.extend(children(current))
+    return False
 
 
 def depth(node: Node) -> int:
