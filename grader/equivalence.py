@@ -30,6 +30,7 @@ from typing import Literal
 import mpmath
 import numpy as np
 
+from grader import exact
 from grader.canonical import canonical
 from grader.functions import NON_ANALYTIC
 from grader.numeric import (
@@ -419,6 +420,9 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
     the first try's 192 bits.
     """
     key = tuple(point.items())
+    settled = _exact_equal(expected, answer, key, deadline)
+    if settled is not None:
+        return settled
     precision, previous = 192, None
     while True:
         e = _evaluate_cached(expected, key, precision, deadline)
@@ -484,6 +488,26 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
             raise TimeUp()
         previous = (precision, demand)
         precision = needed
+
+
+def _exact_equal(expected: Node, answer: Node, key: tuple, deadline: float) -> bool | None:
+    """Whether two rational expressions are equal at ``key``, exactly (grader.exact).
+
+    None when either is not a rational expression, or is undefined there: then the
+    high-precision evaluation decides, with its rules for isolated points.  Raises
+    TimeUp past the deadline, as every evaluation does.
+    """
+    if time.monotonic() > deadline:
+        raise TimeUp()
+    point = {name: _rational(value) for name, value in key if type(value) is float}
+    if len(point) != len(key):
+        return None
+    try:
+        e_num, e_den = exact.value(expected, point)
+        a_num, a_den = exact.value(answer, point)
+    except (exact.Inexact, ZeroDivisionError):
+        return None
+    return e_num * a_den == a_num * e_den
 
 
 def _differs_again(expected: Node, answer: Node, key: tuple, precision: int,
