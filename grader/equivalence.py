@@ -46,7 +46,14 @@ ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 SAMPLES = 24
 #: Simple values (halves and small integers, never 0 or ±1) for the simple points.
 _SIMPLE = np.array([0.5, 1.5, 2.0, 2.5, 3.0])
+_LARGEST = np.finfo(float).max
 _SIMPLE_BOTH_SIGNS = np.concatenate([_SIMPLE, -_SIMPLE])
+# The runs of the orthogonal array of simple points (see _simple_points): row, column,
+# and the signs, which depend on the variable's number only through its parity.
+_RUNS = np.arange(len(_SIMPLE) ** 2)
+_RUN_ROW, _RUN_COLUMN = _RUNS // len(_SIMPLE), _RUNS % len(_SIMPLE)
+_RUN_SIGNS = tuple(np.where((_RUN_ROW + _RUNS + parity) % 2 == 0, -1.0, 1.0)
+                   for parity in (0, 1))
 #: Fewest usable points (expected defined and real) before we look elsewhere.
 MIN_POINTS = 6
 #: Points where an "equal" is confirmed in high precision (more with kinks).
@@ -186,14 +193,12 @@ def _simple_points(index: int, what: str, count: int) -> np.ndarray:
     form an orthogonal array: every pair of variables takes every pair of values, with
     signs mixed.  Extra points can only reveal differences, never hide them.
     """
-    levels = len(_SIMPLE)
     if count == 1:  # one variable: each value, with each sign
         return _SIMPLE if what in ("positive", "nonnegative") else _SIMPLE_BOTH_SIGNS
-    runs = np.arange(levels * levels)
-    values = _SIMPLE[(runs // levels + index * (runs % levels)) % levels]
+    values = _SIMPLE[(_RUN_ROW + index * _RUN_COLUMN) % len(_SIMPLE)]
     if what in ("positive", "nonnegative"):
         return values
-    return values * np.where((runs // levels + runs + index) % 2 == 0, -1.0, 1.0)
+    return values * _RUN_SIGNS[index % 2]
 
 
 @lru_cache(maxsize=1024)
@@ -323,7 +328,11 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         with np.errstate(all="ignore"):
             # Largest relative disagreements first (NaN ranks first): a real difference
             # stands out from rounding noise.
-            badness = np.nan_to_num(diff[suspects] / (scale[suspects] + 1e-300), nan=np.inf)
+            badness = diff[suspects] / (scale[suspects] + 1e-300)
+            # As np.nan_to_num(badness, nan=np.inf), without its overhead: infinities
+            # become the largest float, so that NaN alone ranks first.
+            badness[badness == np.inf] = _LARGEST
+            badness[np.isnan(badness)] = np.inf
         suspects = suspects[np.argsort(-badness, kind="stable")]
     confirmed = 0
     for k in suspects[:MAX_RECHECKS]:
@@ -621,11 +630,14 @@ def _hint(e_vals, a_vals, usable, close, points, domain: Domain, answer_left) ->
 def _region(idx, close, points, domain: Domain) -> str:
     """``region:x>0`` when the answer is right exactly where x > 0 (or x < 0)."""
     agree = close[idx]
+    agreeing = int(agree.sum())
     for name in domain.variables:
         values = points[name][idx]
-        for sign, label in ((1, ">"), (-1, "<")):
-            side = sign * values > 0
-            if side.any() and (~side).any() and agree[side].all() and not agree[~side].any():
+        for side, label in ((values > 0, ">"), (values < 0, "<")):
+            # Right on every point of the side and on none of the rest, counted rather
+            # than indexed (the same test, in fewer steps).
+            size, right = int(side.sum()), int((agree & side).sum())
+            if 0 < size < len(values) and right == size and agreeing == right:
                 return f"region:{name}{label}0"
     return ""
 
