@@ -96,39 +96,34 @@ def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _not_real(value) -> np.ndarray:
-    return np.abs(np.imag(value)) > 1e-9 * (1 + np.abs(np.real(value)))
+    return np.abs(value.imag) > 1e-9 * (1 + np.abs(value.real))
 
 
 def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None = None):
-    value = _np_node(node, env, n, unreal)
-    # Only powers and these functions can leave the reals from real arguments; + - * /
-    # of real numbers stay real, and a complex argument was flagged where it arose.
-    if unreal is not None and (isinstance(node, BinOp) and node.op == "^" or
-                               isinstance(node, Call) and node.func in _BRANCHING):
-        unreal |= _not_real(value)
-    return value
-
-
-def _np_node(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None):
-    if isinstance(node, Num):
-        return complex(node.value)
-    if isinstance(node, Var):
+    # Only powers and the _BRANCHING functions can leave the reals from real arguments
+    # (+ - * / of real numbers stay real, and a complex argument was flagged where it
+    # arose): those record in ``unreal`` where they did.
+    kind = type(node)  # the node classes are final: identity tests are the cheapest
+    if kind is Var:
         return env[node.name]
-    if isinstance(node, Const):
-        return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
-    if isinstance(node, Neg):
-        return -_np(node.arg, env, n, unreal)
-    if isinstance(node, BinOp):
+    if kind is Num:
+        return complex(node.value)
+    if kind is BinOp:
         op = node.op
         if op == "^":
             if isinstance(node.left, Const) and node.left.name == "e":
-                return np.exp(_as_array(_np(node.right, env, n, unreal), n))
-            base = _as_array(_np(node.left, env, n, unreal), n)
-            if isinstance(node.right, Num) and node.right.value.denominator == 1 \
-                    and abs(node.right.value) <= 64:
-                # Integer powers by repeated multiplication keep (-2)^3 exactly real.
-                return np.power(base, int(node.right.value))
-            return np.power(base, _np(node.right, env, n, unreal))
+                value = np.exp(_as_array(_np(node.right, env, n, unreal), n))
+            else:
+                base = _as_array(_np(node.left, env, n, unreal), n)
+                if isinstance(node.right, Num) and node.right.value.denominator == 1 \
+                        and abs(node.right.value) <= 64:
+                    # Integer powers by repeated multiplication keep (-2)^3 exactly real.
+                    value = np.power(base, int(node.right.value))
+                else:
+                    value = np.power(base, _np(node.right, env, n, unreal))
+            if unreal is not None:
+                unreal |= _not_real(value)
+            return value
         left, right = _np(node.left, env, n, unreal), _np(node.right, env, n, unreal)
         if op == "+":
             return left + right
@@ -137,9 +132,16 @@ def _np_node(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray 
         if op == "*":
             return left * right
         return np.divide(left, right)
-    if isinstance(node, Call):
+    if kind is Call:
         args = [_as_array(_np(a, env, n, unreal), n) for a in node.args]
-        return FUNCTIONS[node.func].numpy(*args)
+        value = FUNCTIONS[node.func].numpy(*args)
+        if unreal is not None and node.func in _BRANCHING:
+            unreal |= _not_real(value)
+        return value
+    if kind is Neg:
+        return -_np(node.arg, env, n, unreal)
+    if kind is Const:
+        return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
     raise Undefined(f"{type(node).__name__} has no single value")
 
 
