@@ -511,7 +511,10 @@ class _Parser:
         kind = tok.kind
         if kind == "num":
             self.take()
-            return Num(Fraction(tok.text), tok.text, tok.span)
+            # Whole numbers without the string parsing of Fraction(str) (same value).
+            value = Fraction(int(tok.text)) if tok.text.isascii() and tok.text.isdigit() \
+                else Fraction(tok.text)
+            return Num(value, tok.text, tok.span)
         if kind == "var":
             self.take()
             return Var(tok.text, tok.span)

@@ -141,6 +141,13 @@ def tokenize(text: str, *, scientific: bool | None = None) -> list[Token]:
                 j += 1
             _push_name(tokens, text[i:j], Span(i, j))
             i = j
+        elif ch in _OPERATOR_CHARS and not (ch == "*" and text.startswith("**", i)):
+            # Early, as most characters are operators; no other branch below takes an
+            # operator character but "**".
+            value = _OPERATOR_CHARS[ch]
+            kind = "name" if value in ("sqrt", "cbrt") else "op"
+            tokens.append(Token(kind, value, Span(i, i + 1)))
+            i += 1
         elif ch == "_":
             i = _read_subscript(text, i, tokens)
         elif ch in _SUBSCRIPTS:
@@ -181,11 +188,6 @@ def tokenize(text: str, *, scientific: bool | None = None) -> list[Token]:
             i = _read_latex(text, i, tokens)
         elif ch == "." and not text[i + 1:].strip():
             i = n  # the full stop at the end of a sentence
-        elif ch in _OPERATOR_CHARS:
-            value = _OPERATOR_CHARS[ch]
-            kind = "name" if value in ("sqrt", "cbrt") else "op"
-            tokens.append(Token(kind, value, Span(i, i + 1)))
-            i += 1
         else:
             shown = ch if ch.isprintable() else repr(ch)
             raise ReadError(f'unexpected character "{shown}"', Span(i, i + 1))
