@@ -567,7 +567,7 @@ def _isolated(expected: Node, answer: Node, key: tuple, precision: int, deadline
     return True
 
 
-_MP_CACHE: dict[tuple, tuple | str | None] = {}
+_MP_CACHE: dict[tuple, tuple[Node, tuple | str | None]] = {}
 #: What :func:`_evaluate` returns for a value that exists but is out of range.
 OUT_OF_RANGE = "out of range"
 
@@ -578,12 +578,17 @@ def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
     Cached, because a class answers the same problem: the expected answer is evaluated
     at the same points again and again.
     """
-    key = (node, point, precision)
-    if key not in _MP_CACHE:
+    # Keyed by the tree's identity, not its value: hashing a whole tree at every lookup
+    # cost more than the lookup saved.  The entry holds the tree, so while it is cached
+    # no other tree can have its id; a class's expected tree is one object (it is read
+    # once, by grader.check's cache).
+    key = (id(node), point, precision)
+    entry = _MP_CACHE.get(key)
+    if entry is None or entry[0] is not node:
         if len(_MP_CACHE) > 4096:
             _MP_CACHE.clear()
-        _MP_CACHE[key] = _evaluate(node, point, precision, deadline)
-    return _MP_CACHE[key]
+        entry = _MP_CACHE[key] = (node, _evaluate(node, point, precision, deadline))
+    return entry[1]
 
 
 def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
