@@ -30,6 +30,7 @@ False
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from grader.tree import BinOp, Call, Const, Neg, Node, Num, Var
@@ -113,15 +114,17 @@ def _power(base: tuple, exponent: tuple) -> tuple:
     return ("pow", base, exponent)
 
 
-def _combine(numbers: list[tuple], add: bool) -> tuple[Fraction | None, list[tuple]]:
-    """The sum (or product) of ``numbers``, or None and the numbers left apart when it
-    would be too large."""
-    total = Fraction(0) if add else Fraction(1)
-    for number in numbers:
-        total = total + _value(number) if add else total * _value(number)
-        if not _small(total):
+def _combine(numbers: list[tuple], add: bool) -> tuple[tuple | None, list[tuple]]:
+    """The sum (or product) of ``numbers`` as a number form, or None and the numbers
+    left apart when it would be too large.  In integers (gcd in C), not Fractions."""
+    num, den = (0, 1) if add else (1, 1)
+    for _, n, d in numbers:  # every denominator is positive
+        num, den = (num * d + n * den, den * d) if add else (num * n, den * d)
+        common = math.gcd(num, den)
+        num, den = num // common, den // common
+        if num.bit_length() > MAX_NUMBER_BITS or den.bit_length() > MAX_NUMBER_BITS:
             return None, numbers
-    return total, []
+    return ("num", num, den), []
 
 
 def _sum(terms: list[tuple]) -> tuple:
@@ -134,7 +137,7 @@ def _sum(terms: list[tuple]) -> tuple:
     if len(numbers) > 1:
         total, numbers = _combine(numbers, add=True)
         if total is not None:
-            numbers = [_number(total)] if total or not rest else []
+            numbers = [total] if total[1] or not rest else []
     elif numbers and numbers[0][1] == 0 and rest:
         numbers = []
     rest += numbers
@@ -162,7 +165,7 @@ def _product(factors: list[tuple]) -> tuple:
     elif numbers:
         total, numbers = _combine(numbers, add=False)
         if total is not None:
-            coefficient = _number(total)
+            coefficient = total
     rest += numbers
     if not rest:
         return coefficient
