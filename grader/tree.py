@@ -238,7 +238,13 @@ def expand_plus_minus(node: Node, limit: int = 8) -> list[Node]:
 
 def has_plus_minus(node: Node) -> bool:
     """True when ``±`` occurs somewhere in ``node``."""
-    return any(isinstance(n, PlusMinus) for n in walk(node))
+    stack = [node]  # as walk(), without a generator: asked of every answer
+    while stack:
+        current = stack.pop()
+        if type(current) is PlusMinus:
+            return True
+        stack.extend(children(current))
+    return False
 
 
 def misplaced(node: Node) -> Node | None:
