@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import time
-import zlib
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -131,10 +130,20 @@ _SIGN_PATTERNS = ((np.arange(SAMPLES)[None, :] >> np.arange(_SIGN_BITS)[:, None]
 def _window(domain: Domain, wide: bool) -> np.ndarray:
     """The domain's own run of :data:`_DRAWS`, enough for all its variables."""
     count = (_WIDE_DRAWS if wide else _NARROW_DRAWS) * len(domain.variables)
+    seed = _fnv1a(f"{domain.variables}{domain.assume}{wide}".encode())
     if count > len(_DRAWS):  # hundreds of variables: no problem has them, but be total
-        return np.random.default_rng(zlib.crc32(repr((domain, wide)).encode())).random(count)
-    start = zlib.crc32(repr((domain, wide)).encode()) % (len(_DRAWS) - count + 1)
+        return np.random.default_rng(seed).random(count)
+    start = seed % (len(_DRAWS) - count + 1)
     return _DRAWS[start:start + count]
+
+
+def _fnv1a(data: bytes) -> int:
+    """32-bit FNV-1a hash: the same in every process (unlike hash()), and without the
+    lookup tables of zlib.crc32, which cost more than the hash when not in cache."""
+    value = 0x811C9DC5
+    for byte in data:
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
 
 
 def _log_uniform(draws: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
