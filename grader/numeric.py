@@ -96,7 +96,7 @@ def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _not_real(value) -> np.ndarray:
-    return np.abs(value.imag) > 1e-9 * (1 + np.abs(value.real))
+    return np.abs(np.imag(value)) > 1e-9 * (1 + np.abs(np.real(value)))
 
 
 def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None = None):
@@ -121,7 +121,8 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | Non
                     value = np.power(base, int(node.right.value))
                 else:
                     value = np.power(base, _np(node.right, env, n, unreal))
-            if unreal is not None:
+            # A real result (the usual case) is told by one reduction, not five.
+            if unreal is not None and np.imag(value).any():
                 unreal |= _not_real(value)
             return value
         left, right = _np(node.left, env, n, unreal), _np(node.right, env, n, unreal)
@@ -135,7 +136,7 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | Non
     if kind is Call:
         args = [_as_array(_np(a, env, n, unreal), n) for a in node.args]
         value = FUNCTIONS[node.func].numpy(*args)
-        if unreal is not None and node.func in _BRANCHING:
+        if unreal is not None and node.func in _BRANCHING and np.imag(value).any():
             unreal |= _not_real(value)
         return value
     if kind is Neg:
