@@ -145,12 +145,15 @@ def is_scalar(node: Node) -> bool:
 
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-nodes of ``node``."""
-    if isinstance(node, (Num, Const, Var)):
-        return ()
-    if isinstance(node, Neg):
-        return (node.arg,)
-    if isinstance(node, BinOp):
+    kind = type(node)  # the node classes are final: identity tests, commonest first
+    if kind is BinOp:
         return (node.left, node.right)
+    if kind is Var or kind is Num or kind is Const:
+        return ()
+    if kind is Call:
+        return node.args
+    if kind is Neg:
+        return (node.arg,)
     if isinstance(node, Eq):
         return (node.lhs, node.rhs)
     if isinstance(node, Call):
