@@ -41,6 +41,7 @@ __all__ = ["canonical"]
 #: the numbers are left apart, so hostile products of huge numbers cost nothing.
 MAX_NUMBER_BITS = 256
 
+
 def canonical(node: Node) -> tuple | None:
     """The normal form of a scalar tree, or None for anything else (lists, sets, ±).
 

@@ -2,6 +2,9 @@
 
 The method, and why each step is there:
 
+0. **Same form**: the expected answer re-typed (same tree up to order, grouping,
+   spelling and exact number arithmetic, :mod:`grader.canonical`) is the same function
+   everywhere, and is accepted without sampling: the commonest right answer in a class.
 1. **Sample** points where the variables live (``positive`` variables on (0, ∞), real
    ones on both signs; more widely when kinks such as ``|x|`` or ReLU appear) and keep
    the points where the *expected* answer is defined and real: that is the domain of
@@ -10,7 +13,9 @@ The method, and why each step is there:
 2. **Screen** in float64 with NumPy at every point at once (microseconds).
 3. **Confirm** in arbitrary precision with mpmath: a "different" needs a point where
    the high-precision values differ; an "equal" needs agreement at several points to
-   a precision chosen from the magnitudes seen (so ``1 + e^(-100)`` is not 1).
+   a precision chosen from the magnitudes seen (so ``1 + e^(-100)`` is not 1).  When
+   both sides are rational expressions, each point is settled exactly instead, in
+   integers (:mod:`grader.exact`): no rounding, so no second precision is needed.
 
 A verdict is never taken from floats alone, so rounding cannot mark a right answer
 wrong or a wrong answer right.  "undecided" remains for answers whose values cannot be
