@@ -83,8 +83,9 @@ def _spread(value, n: int) -> np.ndarray:
 def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
     """Values of ``node`` at every sample point, as a complex128 array.
 
-    ``env`` maps each variable to an array of its values (all arrays the same length).
-    Undefined values come back as NaN or inf, never as an exception.
+    ``env`` maps each variable to an array of its values (all arrays the same length),
+    used as given: made from real values, so no imaginary part is -0.0.  Undefined
+    values come back as NaN or inf, never as an exception.
 
     >>> from grader.parse import parse
     >>> evaluate_np(parse("x^2 + 1", variables=["x"]), {"x": np.array([1.0, 2.0])}).real
@@ -112,9 +113,9 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | Non
         op = node.op
         if op == "^":
             if isinstance(node.left, Const) and node.left.name == "e":
-                value = np.exp(_as_array(_np(node.right, env, n, unreal), n))
+                value = np.exp(_operand(node.right, env, n, unreal))
             else:
-                base = _as_array(_np(node.left, env, n, unreal), n)
+                base = _operand(node.left, env, n, unreal)
                 if isinstance(node.right, Num) and node.right.value.denominator == 1 \
                         and abs(node.right.value) <= 64:
                     # Integer powers by repeated multiplication keep (-2)^3 exactly real.
@@ -134,7 +135,7 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | Non
             return left * right
         return np.divide(left, right)
     if kind is Call:
-        args = [_as_array(_np(a, env, n, unreal), n) for a in node.args]
+        args = [_operand(a, env, n, unreal) for a in node.args]
         value = FUNCTIONS[node.func].numpy(*args)
         if unreal is not None and node.func in _BRANCHING and np.imag(value).any():
             unreal |= _not_real(value)
@@ -144,6 +145,16 @@ def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | Non
     if kind is Const:
         return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
     raise Undefined(f"{type(node).__name__} has no single value")
+
+
+def _operand(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None
+             ) -> np.ndarray:
+    """The value of a function's argument or a power's base, as :func:`_as_array` makes
+    it; a variable's array is passed as it is (made from real values, its imaginary
+    zeros are already +0.0), one array operation fewer for each ``sin x`` or ``x^2``."""
+    if type(node) is Var:
+        return env[node.name]
+    return _as_array(_np(node, env, n, unreal), n)
 
 
 def _as_array(value, n: int) -> np.ndarray:
