@@ -233,8 +233,9 @@ def _complex_points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
 @lru_cache(maxsize=1024)
 def _expected_values(expected: Node, domain: Domain, wide: bool) -> tuple[np.ndarray, np.ndarray]:
     values, left = evaluate_np_real(expected, _complex_points(domain, wide))
-    real = np.isfinite(values) & ~left & \
-        (np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real)))
+    real = np.isfinite(values) & ~left
+    if values.imag.any():  # not the usual all-real values: which are real enough
+        real &= np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real))
     return values, real
 
 
