@@ -14,6 +14,7 @@ error can still point at the characters the student typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,6 +48,7 @@ class Token:
 
 
 _DIGITS = frozenset("0123456789")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]*")
 _SUPERSCRIPTS = {
     "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
     "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+", "ᵀ": "T",
@@ -136,9 +138,7 @@ def tokenize(text: str, *, scientific: bool | None = None) -> list[Token]:
         elif ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             i = _read_number(text, i, tokens, scientific)
         elif ch.isascii() and ch.isalpha():
-            j = i
-            while j < n and text[j].isascii() and text[j].isalnum():
-                j += 1
+            j = _ASCII_WORD.match(text, i).end()  # letters and digits, as isalnum in ASCII
             _push_name(tokens, text[i:j], Span(i, j))
             i = j
         elif ch in _OPERATOR_CHARS and not (ch == "*" and text.startswith("**", i)):
