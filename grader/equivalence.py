@@ -2,6 +2,9 @@
 
 The method, and why each step is there:
 
+0. **Same form**: the expected answer re-typed (same tree up to order, grouping,
+   spelling and exact number arithmetic, :mod:`grader.canonical`) is the same function
+   everywhere, and is accepted without sampling: the commonest right answer in a class.
 1. **Sample** points where the variables live (``positive`` variables on (0, ∞), real
    ones on both signs; more widely when kinks such as ``|x|`` or ReLU appear) and keep
    the points where the *expected* answer is defined and real: that is the domain of
@@ -10,7 +13,9 @@ The method, and why each step is there:
 2. **Screen** in float64 with NumPy at every point at once (microseconds).
 3. **Confirm** in arbitrary precision with mpmath: a "different" needs a point where
    the high-precision values differ; an "equal" needs agreement at several points to
-   a precision chosen from the magnitudes seen (so ``1 + e^(-100)`` is not 1).
+   a precision chosen from the magnitudes seen (so ``1 + e^(-100)`` is not 1).  When
+   both sides are rational expressions, each point is settled exactly instead, in
+   integers (:mod:`grader.exact`): no rounding, so no second precision is needed.
 
 A verdict is never taken from floats alone, so rounding cannot mark a right answer
 wrong or a wrong answer right.  "undecided" remains for answers whose values cannot be
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import math
 import time
-import zlib
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -30,6 +34,8 @@ from typing import Literal
 import mpmath
 import numpy as np
 
+from grader import exact
+from grader.canonical import canonical
 from grader.functions import NON_ANALYTIC
 from grader.numeric import (
     MpTracker, OutOfRange, TimeUp, Undefined, evaluate_mp, evaluate_np, evaluate_np_real,
@@ -42,9 +48,16 @@ __all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare", "surely_different"]
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
 SAMPLES = 24
-_SIGNS = np.array([-1.0, 1.0])
 #: Simple values (halves and small integers, never 0 or ±1) for the simple points.
 _SIMPLE = np.array([0.5, 1.5, 2.0, 2.5, 3.0])
+_LARGEST = np.finfo(float).max
+_SIMPLE_BOTH_SIGNS = np.concatenate([_SIMPLE, -_SIMPLE])
+# The runs of the orthogonal array of simple points (see _simple_points): row, column,
+# and the signs, which depend on the variable's number only through its parity.
+_RUNS = np.arange(len(_SIMPLE) ** 2)
+_RUN_ROW, _RUN_COLUMN = _RUNS // len(_SIMPLE), _RUNS % len(_SIMPLE)
+_RUN_SIGNS = tuple(np.where((_RUN_ROW + _RUNS + parity) % 2 == 0, -1.0, 1.0)
+                   for parity in (0, 1))
 #: Fewest usable points (expected defined and real) before we look elsewhere.
 MIN_POINTS = 6
 #: Points where an "equal" is confirmed in high precision (more with kinks).
@@ -102,6 +115,47 @@ class Comparison:
     hint: str = ""
 
 
+#: Pseudo-random draws in [0, 1), made once at import.  Each domain reads its own window
+#: of them, placed by a hash of the domain: the same domain always gets the same points,
+#: and a first answer pays for a slice, not for seeding a generator (which costs up to
+#: 0.1 ms when the process's caches are cold).
+_DRAWS = np.random.default_rng(20_261_130).random(1 << 16)
+#: Draws per variable: magnitudes and signs, and in the wide round far magnitudes too.
+_NARROW_DRAWS = 2 * SAMPLES
+_WIDE_DRAWS = 2 * SAMPLES + 2 * 20
+_LOG_WIDE = (math.log(0.01), math.log(1000.0))
+_LOG_FAR = (math.log(1e3), math.log(1e16))
+_LOG_NEAR = (math.log(1e-7), math.log(1e-2))
+#: Variables whose signs follow the bits of the point's number (2^5 > SAMPLES).
+_SIGN_BITS = 5
+_SIGN_PATTERNS = ((np.arange(SAMPLES)[None, :] >> np.arange(_SIGN_BITS)[:, None]) & 1
+                  ).astype(bool)
+
+
+def _window(domain: Domain, wide: bool) -> np.ndarray:
+    """The domain's own run of :data:`_DRAWS`, enough for all its variables."""
+    count = (_WIDE_DRAWS if wide else _NARROW_DRAWS) * len(domain.variables)
+    seed = _fnv1a(f"{domain.variables}{domain.assume}{wide}".encode())
+    if count > len(_DRAWS):  # hundreds of variables: no problem has them, but be total
+        return np.random.default_rng(seed).random(count)
+    start = seed % (len(_DRAWS) - count + 1)
+    return _DRAWS[start:start + count]
+
+
+def _fnv1a(data: bytes) -> int:
+    """32-bit FNV-1a hash: the same in every process (unlike hash()), and without the
+    lookup tables of zlib.crc32, which cost more than the hash when not in cache."""
+    value = 0x811C9DC5
+    for byte in data:
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _log_uniform(draws: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    low, high = bounds
+    return np.exp(low + (high - low) * draws)
+
+
 @lru_cache(maxsize=256)
 def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
     """Fixed pseudo-random sample points for a domain: same domain, same points.
@@ -109,33 +163,39 @@ def _points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
     Points are drawn away from 0 and from small integers, where special values hide
     differences (``x^2`` and ``x`` agree at 0 and 1).
     """
-    rng = np.random.default_rng(zlib.crc32(repr((domain, wide)).encode()))
+    window = _window(domain, wide)
+    per = _WIDE_DRAWS if wide else _NARROW_DRAWS
     points = {}
     for index, name in enumerate(domain.variables):
-        what = domain.assumption(name)
-        if wide:
-            magnitude = np.exp(rng.uniform(np.log(0.01), np.log(1000.0), SAMPLES))
+        draws = window[index * per:(index + 1) * per]
+        magnitude = _log_uniform(draws[:SAMPLES], _LOG_WIDE) if wide else \
+            0.15 + 3.05 * draws[:SAMPLES]
+        if index < _SIGN_BITS:
+            # Sign patterns by the bits of the point's number (flipped at random per
+            # domain): every pattern of up to four variables occurs, so log(xy) and
+            # ln x + ln y meet a point with x < 0 and y < 0 (random signs missed every
+            # such point for about one domain in a thousand).
+            negative = _SIGN_PATTERNS[index] ^ (draws[SAMPLES] < 0.5)
         else:
-            magnitude = rng.uniform(0.15, 3.2, SAMPLES)
+            negative = draws[SAMPLES:2 * SAMPLES] < 0.5
+        if wide:
+            # Far and near magnitudes, many orders apart: a kink placed at x = 2000 or
+            # 10^12 (relu(x - 2000)) is on neither side of the usual points.
+            magnitude = np.concatenate([magnitude,
+                                        _log_uniform(draws[2 * SAMPLES:2 * SAMPLES + 16],
+                                                     _LOG_FAR),
+                                        _log_uniform(draws[2 * SAMPLES + 16:2 * SAMPLES + 20],
+                                                     _LOG_NEAR)])
+            negative = np.concatenate([negative, draws[2 * SAMPLES + 20:] < 0.5])
+        what = domain.assumption(name)
         if what in ("positive", "nonnegative"):
             values = magnitude
         else:
-            # Same draws as rng.choice([-1.0, 1.0], n), at half the cost.
-            values = magnitude * _SIGNS[rng.integers(0, 2, len(magnitude))]
+            values = np.where(negative, -magnitude, magnitude)
         if not wide:
             values = np.concatenate([values, _simple_points(index, what,
                                                             len(domain.variables))])
         points[name] = values
-    if wide:
-        # Far and near magnitudes, many orders apart: a kink placed at x = 2000 or 10^12
-        # (relu(x - 2000)) is on neither side of the usual points.
-        far = np.random.default_rng(zlib.crc32(repr((domain, "far")).encode()))
-        for name in domain.variables:
-            magnitude = np.concatenate([np.exp(far.uniform(np.log(1e3), np.log(1e16), 16)),
-                                        np.exp(far.uniform(np.log(1e-7), np.log(1e-2), 4))])
-            if domain.assumption(name) not in ("positive", "nonnegative"):
-                magnitude = magnitude * far.choice([-1.0, 1.0], len(magnitude))
-            points[name] = np.concatenate([points[name], magnitude])
     return points
 
 
@@ -147,15 +207,12 @@ def _simple_points(index: int, what: str, count: int) -> np.ndarray:
     form an orthogonal array: every pair of variables takes every pair of values, with
     signs mixed.  Extra points can only reveal differences, never hide them.
     """
-    levels = len(_SIMPLE)
     if count == 1:  # one variable: each value, with each sign
-        return _SIMPLE if what in ("positive", "nonnegative") else \
-            np.concatenate([_SIMPLE, -_SIMPLE])
-    runs = np.arange(levels * levels)
-    values = _SIMPLE[(runs // levels + index * (runs % levels)) % levels]
+        return _SIMPLE if what in ("positive", "nonnegative") else _SIMPLE_BOTH_SIGNS
+    values = _SIMPLE[(_RUN_ROW + index * _RUN_COLUMN) % len(_SIMPLE)]
     if what in ("positive", "nonnegative"):
         return values
-    return values * np.where((runs // levels + runs + index) % 2 == 0, -1.0, 1.0)
+    return values * _RUN_SIGNS[index % 2]
 
 
 @lru_cache(maxsize=1024)
@@ -163,12 +220,22 @@ def _kinked(expected: Node) -> bool:
     return has_calls(expected, NON_ANALYTIC)
 
 
+@lru_cache(maxsize=256)
+def _complex_points(domain: Domain, wide: bool) -> dict[str, np.ndarray]:
+    """:func:`_points` as complex numbers, as the float screen evaluates them (read-only:
+    an answer that is just ``x`` evaluates to the array itself)."""
+    env = {k: v.astype(complex) for k, v in _points(domain, wide).items()}
+    for values in env.values():
+        values.flags.writeable = False
+    return env
+
+
 @lru_cache(maxsize=1024)
 def _expected_values(expected: Node, domain: Domain, wide: bool) -> tuple[np.ndarray, np.ndarray]:
-    env = {k: v.astype(complex) for k, v in _points(domain, wide).items()}
-    values, left = evaluate_np_real(expected, env)
-    real = np.isfinite(values) & ~left & \
-        (np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real)))
+    values, left = evaluate_np_real(expected, _complex_points(domain, wide))
+    real = np.isfinite(values) & ~left
+    if values.imag.any():  # not the usual all-real values: which are real enough
+        real &= np.abs(values.imag) <= 1e-9 * (1 + np.abs(values.real))
     return values, real
 
 
@@ -192,11 +259,26 @@ def compare(expected: Node, answer: Node, domain: Domain, *, deadline: float | N
     if expected == answer:  # the same tree (spans aside) is the same function
         return Comparison("equal")
     deadline = time.monotonic() + 1.5 if deadline is None else deadline
+    if time.monotonic() <= deadline and _same_form(expected, answer):
+        # The same tree up to order, grouping and spelling (grader.canonical) is the
+        # same function everywhere: nothing to sample.  A class types the expected
+        # form again and again, so this is the commonest right answer.
+        return Comparison("equal")
     domain = _real_powers(domain, positive_bases(expected))
     try:
         return _compare(expected, answer, domain, deadline)
     except TimeUp:
         return Comparison("undecided", hint="time")
+
+
+def _same_form(expected: Node, answer: Node) -> bool:
+    form = canonical(answer)
+    return form is not None and form == _expected_form(expected)
+
+
+@lru_cache(maxsize=1024)
+def _expected_form(expected: Node) -> tuple | None:
+    return canonical(expected)
 
 
 def _real_powers(domain: Domain, bases: frozenset[str]) -> Domain:
@@ -216,20 +298,23 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     e_parts, a_parts, usable_parts, env_parts, left_parts = [], [], [], [], []
     for wide in (False, True):
         e_vals, real = _expected_values(expected, domain, wide)
-        points = _points(domain, wide)
-        a_vals, a_left = evaluate_np_real(answer,
-                                          {k: v.astype(complex) for k, v in points.items()})
+        a_vals, a_left = evaluate_np_real(answer, _complex_points(domain, wide))
         e_parts.append(e_vals)
         a_parts.append(a_vals)
         left_parts.append(a_left)
         usable_parts.append(real)
-        env_parts.append(points)
+        env_parts.append(_points(domain, wide))
         if not kinked and real.sum() >= needed:
             break
-    e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
-    usable = np.concatenate(usable_parts)
-    answer_left = np.concatenate(left_parts)
-    points = {k: np.concatenate([p[k] for p in env_parts]) for k in domain.variables}
+    if len(e_parts) == 1:  # the usual case: one round was enough
+        e_vals, a_vals, usable, answer_left = e_parts[0], a_parts[0], usable_parts[0], \
+            left_parts[0]
+        points = env_parts[0]
+    else:
+        e_vals, a_vals = np.concatenate(e_parts), np.concatenate(a_parts)
+        usable = np.concatenate(usable_parts)
+        answer_left = np.concatenate(left_parts)
+        points = {k: np.concatenate([p[k] for p in env_parts]) for k in domain.variables}
     real_mode = usable.sum() >= needed
     if not real_mode:
         # The expected answer is real almost nowhere we looked: compare as complex
@@ -258,7 +343,11 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
         with np.errstate(all="ignore"):
             # Largest relative disagreements first (NaN ranks first): a real difference
             # stands out from rounding noise.
-            badness = np.nan_to_num(diff[suspects] / (scale[suspects] + 1e-300), nan=np.inf)
+            badness = diff[suspects] / (scale[suspects] + 1e-300)
+            # As np.nan_to_num(badness, nan=np.inf), without its overhead: infinities
+            # become the largest float, so that NaN alone ranks first.
+            badness[badness == np.inf] = _LARGEST
+            badness[np.isnan(badness)] = np.inf
         suspects = suspects[np.argsort(-badness, kind="stable")]
     confirmed = 0
     for k in suspects[:MAX_RECHECKS]:
@@ -355,6 +444,9 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
     the first try's 192 bits.
     """
     key = tuple(point.items())
+    settled = _exact_equal(expected, answer, key, deadline)
+    if settled is not None:
+        return settled
     precision, previous = 192, None
     while True:
         e = _evaluate_cached(expected, key, precision, deadline)
@@ -422,6 +514,26 @@ def _mp_equal(expected: Node, answer: Node, point: dict[str, float], deadline: f
         precision = needed
 
 
+def _exact_equal(expected: Node, answer: Node, key: tuple, deadline: float) -> bool | None:
+    """Whether two rational expressions are equal at ``key``, exactly (grader.exact).
+
+    None when either is not a rational expression, or is undefined there: then the
+    high-precision evaluation decides, with its rules for isolated points.  Raises
+    TimeUp past the deadline, as every evaluation does.
+    """
+    if time.monotonic() > deadline:
+        raise TimeUp()
+    point = {name: _rational(value) for name, value in key if type(value) is float}
+    if len(point) != len(key):
+        return None
+    try:
+        e_num, e_den = exact.value(expected, point)
+        a_num, a_den = exact.value(answer, point)
+    except (exact.Inexact, ZeroDivisionError):
+        return None
+    return e_num * a_den == a_num * e_den
+
+
 def _differs_again(expected: Node, answer: Node, key: tuple, precision: int,
                    differences: tuple, deadline: float) -> bool | None:
     """False (they differ) when the difference reproduces; None when it is noise.
@@ -470,7 +582,7 @@ def _isolated(expected: Node, answer: Node, key: tuple, precision: int, deadline
     return True
 
 
-_MP_CACHE: dict[tuple, tuple | str | None] = {}
+_MP_CACHE: dict[tuple, tuple[Node, tuple | str | None]] = {}
 #: What :func:`_evaluate` returns for a value that exists but is out of range.
 OUT_OF_RANGE = "out of range"
 
@@ -481,12 +593,17 @@ def _evaluate_cached(node: Node, point: tuple, precision: int, deadline: float):
     Cached, because a class answers the same problem: the expected answer is evaluated
     at the same points again and again.
     """
-    key = (node, point, precision)
-    if key not in _MP_CACHE:
+    # Keyed by the tree's identity, not its value: hashing a whole tree at every lookup
+    # cost more than the lookup saved.  The entry holds the tree, so while it is cached
+    # no other tree can have its id; a class's expected tree is one object (it is read
+    # once, by grader.check's cache).
+    key = (id(node), point, precision)
+    entry = _MP_CACHE.get(key)
+    if entry is None or entry[0] is not node:
         if len(_MP_CACHE) > 4096:
             _MP_CACHE.clear()
-        _MP_CACHE[key] = _evaluate(node, point, precision, deadline)
-    return _MP_CACHE[key]
+        entry = _MP_CACHE[key] = (node, _evaluate(node, point, precision, deadline))
+    return entry[1]
 
 
 def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
@@ -494,7 +611,7 @@ def _evaluate(node: Node, point: tuple, precision: int, deadline: float):
     with mpmath.workprec(precision):
         tracker = MpTracker(deadline)
         try:
-            value = evaluate_mp(node, {k: _to_mp(v) for k, v in point}, tracker)
+            value = evaluate_mp(node, _mp_point(point, precision), tracker)
             result = (value, tracker.max_mag, tracker.demand, tracker.truncated,
                       tracker.cancelled, tracker.left_reals)
         except OutOfRange:
@@ -533,11 +650,14 @@ def _hint(e_vals, a_vals, usable, close, points, domain: Domain, answer_left) ->
 def _region(idx, close, points, domain: Domain) -> str:
     """``region:x>0`` when the answer is right exactly where x > 0 (or x < 0)."""
     agree = close[idx]
+    agreeing = int(agree.sum())
     for name in domain.variables:
         values = points[name][idx]
-        for sign, label in ((1, ">"), (-1, "<")):
-            side = sign * values > 0
-            if side.any() and (~side).any() and agree[side].all() and not agree[~side].any():
+        for side, label in ((values > 0, ">"), (values < 0, "<")):
+            # Right on every point of the side and on none of the rest, counted rather
+            # than indexed (the same test, in fewer steps).
+            size, right = int(side.sum()), int((agree & side).sum())
+            if 0 < size < len(values) and right == size and agreeing == right:
                 return f"region:{name}{label}0"
     return ""
 
@@ -551,12 +671,25 @@ def _rational(value: float) -> tuple[int, int]:
     point with denominator 3^k, 2^k' x is an integer for no k'.  The simple points
     (halves and small integers) stay exact: they are there for their exact values.
     """
-    if not math.isfinite(value) or value == 0 or (2 * value).is_integer() and abs(value) <= 64:
-        exact = Fraction(value) if math.isfinite(value) else Fraction(0)
-        return exact.numerator, exact.denominator
+    if not math.isfinite(value):
+        return 0, 1
+    numerator, denominator = value.as_integer_ratio()  # exact, in lowest terms
+    if value == 0 or (2 * value).is_integer() and abs(value) <= 64:
+        return numerator, denominator
     power = max(10, math.ceil((64 - math.log2(abs(value))) / math.log2(3)))
-    denominator = 3 ** power
-    return round(Fraction(value) * denominator), denominator
+    # round(value * 3^power), ties to even, in integers (as Fraction's round, faster).
+    quotient, remainder = divmod(numerator * 3 ** power, denominator)
+    if 2 * remainder > denominator or 2 * remainder == denominator and quotient % 2:
+        quotient += 1
+    return quotient, 3 ** power
+
+
+@lru_cache(maxsize=1024)
+def _mp_point(point: tuple, precision: int) -> dict:
+    """The coordinates of ``point`` at ``precision`` (read-only: the expected answer and
+    the answer are evaluated at the same points, and converting costs a division)."""
+    with mpmath.workprec(precision):
+        return {k: _to_mp(v) for k, v in point}
 
 
 def _to_mp(value):

@@ -41,6 +41,11 @@ _NAMED = {
 }
 
 
+_BINOP_PRECEDENCE = {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _ATOM, "^": _POWER}
+# A name with a subscript: w1, x_12, w_ij.
+_SUBSCRIPTED = re.compile(r"([A-Za-z]+?)_?(\d+|_[A-Za-z0-9]+)")
+
+
 def to_latex(node: Node) -> str:
     """LaTeX source for ``node``, as the student wrote it (not simplified)."""
     return _latex(node)
@@ -48,7 +53,7 @@ def to_latex(node: Node) -> str:
 
 def _precedence(node: Node) -> int:
     if isinstance(node, BinOp):
-        return {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _ATOM, "^": _POWER}[node.op]
+        return _BINOP_PRECEDENCE[node.op]
     if isinstance(node, (PlusMinus, Eq)):
         return _SUM
     if isinstance(node, Neg):
@@ -64,7 +69,9 @@ def _wrap(node: Node, below: int) -> str:
 
 
 def _name(name: str) -> str:
-    match = re.fullmatch(r"([A-Za-z]+?)_?(\d+|_[A-Za-z0-9]+)", name)
+    if len(name) == 1:
+        return name  # x, y: the usual case, with nothing to split
+    match = _SUBSCRIPTED.fullmatch(name)
     if match and match.group(1) and not name.isalpha():
         base, sub = match.group(1), match.group(2).lstrip("_")
         return f"{_name(base)}_{{{sub}}}"

@@ -16,8 +16,8 @@ Both use principal branches of the complex functions, so ``x^x`` at ``x = -0.9``
 from __future__ import annotations
 
 import time
+from time import monotonic as _monotonic
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import lru_cache
 
 import mpmath
@@ -83,8 +83,9 @@ def _spread(value, n: int) -> np.ndarray:
 def evaluate_np(node: Node, env: dict[str, np.ndarray]) -> np.ndarray:
     """Values of ``node`` at every sample point, as a complex128 array.
 
-    ``env`` maps each variable to an array of its values (all arrays the same length).
-    Undefined values come back as NaN or inf, never as an exception.
+    ``env`` maps each variable to an array of its values (all arrays the same length),
+    used as given: made from real values, so no imaginary part is -0.0.  Undefined
+    values come back as NaN or inf, never as an exception.
 
     >>> from grader.parse import parse
     >>> evaluate_np(parse("x^2 + 1", variables=["x"]), {"x": np.array([1.0, 2.0])}).real
@@ -100,35 +101,31 @@ def _not_real(value) -> np.ndarray:
 
 
 def _np(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None = None):
-    value = _np_node(node, env, n, unreal)
-    # Only powers and these functions can leave the reals from real arguments; + - * /
-    # of real numbers stay real, and a complex argument was flagged where it arose.
-    if unreal is not None and (isinstance(node, BinOp) and node.op == "^" or
-                               isinstance(node, Call) and node.func in _BRANCHING):
-        unreal |= _not_real(value)
-    return value
-
-
-def _np_node(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None):
-    if isinstance(node, Num):
-        return complex(node.value)
-    if isinstance(node, Var):
+    # Only powers and the _BRANCHING functions can leave the reals from real arguments
+    # (+ - * / of real numbers stay real, and a complex argument was flagged where it
+    # arose): those record in ``unreal`` where they did.
+    kind = type(node)  # the node classes are final: identity tests are the cheapest
+    if kind is Var:
         return env[node.name]
-    if isinstance(node, Const):
-        return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
-    if isinstance(node, Neg):
-        return -_np(node.arg, env, n, unreal)
-    if isinstance(node, BinOp):
+    if kind is Num:
+        return complex(node.value)
+    if kind is BinOp:
         op = node.op
         if op == "^":
             if isinstance(node.left, Const) and node.left.name == "e":
-                return np.exp(_as_array(_np(node.right, env, n, unreal), n))
-            base = _as_array(_np(node.left, env, n, unreal), n)
-            if isinstance(node.right, Num) and node.right.value.denominator == 1 \
-                    and abs(node.right.value) <= 64:
-                # Integer powers by repeated multiplication keep (-2)^3 exactly real.
-                return np.power(base, int(node.right.value))
-            return np.power(base, _np(node.right, env, n, unreal))
+                value = np.exp(_operand(node.right, env, n, unreal))
+            else:
+                base = _operand(node.left, env, n, unreal)
+                if isinstance(node.right, Num) and node.right.value.denominator == 1 \
+                        and abs(node.right.value) <= 64:
+                    # Integer powers by repeated multiplication keep (-2)^3 exactly real.
+                    value = np.power(base, int(node.right.value))
+                else:
+                    value = np.power(base, _np(node.right, env, n, unreal))
+            # A real result (the usual case) is told by one reduction, not five.
+            if unreal is not None and np.imag(value).any():
+                unreal |= _not_real(value)
+            return value
         left, right = _np(node.left, env, n, unreal), _np(node.right, env, n, unreal)
         if op == "+":
             return left + right
@@ -137,10 +134,27 @@ def _np_node(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray 
         if op == "*":
             return left * right
         return np.divide(left, right)
-    if isinstance(node, Call):
-        args = [_as_array(_np(a, env, n, unreal), n) for a in node.args]
-        return FUNCTIONS[node.func].numpy(*args)
+    if kind is Call:
+        args = [_operand(a, env, n, unreal) for a in node.args]
+        value = FUNCTIONS[node.func].numpy(*args)
+        if unreal is not None and node.func in _BRANCHING and np.imag(value).any():
+            unreal |= _not_real(value)
+        return value
+    if kind is Neg:
+        return -_np(node.arg, env, n, unreal)
+    if kind is Const:
+        return {"pi": complex(np.pi), "e": complex(np.e), "i": 1j}[node.name]
     raise Undefined(f"{type(node).__name__} has no single value")
+
+
+def _operand(node: Node, env: dict[str, np.ndarray], n: int, unreal: np.ndarray | None
+             ) -> np.ndarray:
+    """The value of a function's argument or a power's base, as :func:`_as_array` makes
+    it; a variable's array is passed as it is (made from real values, its imaginary
+    zeros are already +0.0), one array operation fewer for each ``sin x`` or ``x^2``."""
+    if type(node) is Var:
+        return env[node.name]
+    return _as_array(_np(node, env, n, unreal), n)
 
 
 def _as_array(value, n: int) -> np.ndarray:
@@ -169,7 +183,6 @@ class MpTracker:
 
     deadline: float = field(default_factory=lambda: time.monotonic() + 1.0)
     max_mag: int = -(1 << 62)
-    min_mag: int = 1 << 62
     #: Largest magnitude gap between the two operands of an addition or subtraction.
     max_gap: int = 0
     #: Some addition cancelled (its result far below its operands): rounding errors are
@@ -180,30 +193,31 @@ class MpTracker:
     #: A term too small to represent was dropped: equality can no longer be confirmed.
     truncated: bool = False
 
-    def see(self, value, reference: int | None = None):
-        """Record ``value``; ``reference`` is the magnitude of what it was computed from
-        by an operation that can cancel (a difference, sin near π, ln near 1)."""
+    def see(self, value):
+        """Record ``value``: refuse it out of range, and stop at the deadline."""
         if value:
-            if isinstance(value, mpmath.mpc) and \
-                    abs(value.imag) > abs(value) * mpmath.ldexp(1, 16 - mpmath.mp.prec):
-                self.left_reals = True
-            mag = mpmath.mag(value)
+            parts = getattr(value, "_mpf_", None)
+            if parts is not None and parts[1]:
+                # A finite nonzero real: its magnitude is exponent + bit count, which is
+                # what mpmath.mag computes, without the generic dispatch (every node
+                # of every confirmation passes here).
+                mag = parts[2] + parts[3]
+            else:
+                if isinstance(value, mpmath.mpc) and \
+                        abs(value.imag) > abs(value) * mpmath.ldexp(1, 16 - mpmath.mp.prec):
+                    self.left_reals = True
+                mag = mpmath.mag(value)
             if mag > MAX_MAGNITUDE_BITS or mag < -MAX_MAGNITUDE_BITS:
                 raise OutOfRange("a value out of range")
             if mag > self.max_mag:
                 self.max_mag = mag
-            # A result at rounding-noise level below its inputs is a cancelled zero, not
-            # a tiny quantity: counting it would raise the precision without end.
-            noise = reference is not None and mag < reference - mpmath.mp.prec + 24
-            if mag < self.min_mag and not noise:
-                self.min_mag = mag
-        if time.monotonic() > self.deadline:
+        if _monotonic() > self.deadline:
             raise TimeUp()
         return value
 
     def add_gap(self, left, right) -> None:
         if left and right:
-            gap = abs(mpmath.mag(left) - mpmath.mag(right))
+            gap = abs(_mag(left) - _mag(right))
             if gap > self.max_gap:
                 self.max_gap = gap
 
@@ -230,40 +244,43 @@ def evaluate_mp(node: Node, env: dict[str, mpmath.mpf], tracker: MpTracker):
 
 def _mp(node: Node, env, tracker: MpTracker):
     see = tracker.see
-    if isinstance(node, Num):
-        return see(_mp_number(node.value, mpmath.mp.prec))
-    if isinstance(node, Var):
+    kind = type(node)  # the node classes are final: identity tests are the cheapest
+    if kind is Var:
         return see(env[node.name])
-    if isinstance(node, Const):
-        return see({"pi": mpmath.pi, "e": mpmath.e, "i": mpmath.j}[node.name] + 0)
-    if isinstance(node, Neg):
-        return see(-_mp(node.arg, env, tracker))
-    if isinstance(node, BinOp):
-        if node.op == "^":
+    if kind is Num:
+        value = node.value
+        return see(_mp_number(value.numerator, value.denominator, mpmath.mp.prec))
+    if kind is BinOp:
+        op = node.op
+        if op == "^":
             return see(_mp_power(node, env, tracker))
         left, right = _mp(node.left, env, tracker), _mp(node.right, env, tracker)
-        op = node.op
-        if op in "+-":
-            tracker.add_gap(left, right)
-            reference = max(_mag(left), _mag(right))
-            result = left + right if op == "+" else left - right
-            if (left or right) and _mag(result) < reference - 16:
-                tracker.cancelled = True
-            return see(result, reference)
         if op == "*":
             return see(left * right)
-        if not right:
-            raise Undefined("division by zero")
-        return see(left / right)
+        if op == "/":
+            if not right:
+                raise Undefined("division by zero")
+            return see(left / right)
+        left_mag, right_mag = _mag(left), _mag(right)
+        if left and right and abs(left_mag - right_mag) > tracker.max_gap:
+            tracker.max_gap = abs(left_mag - right_mag)  # as add_gap, magnitudes known
+        result = left + right if op == "+" else left - right
+        if (left or right) and _mag(result) < max(left_mag, right_mag) - 16:
+            tracker.cancelled = True
+        return see(result)
+    if kind is Neg:
+        return see(-_mp(node.arg, env, tracker))
+    if kind is Const:
+        return see({"pi": mpmath.pi, "e": mpmath.e, "i": mpmath.j}[node.name] + 0)
     if isinstance(node, Call):
         args = [_mp(a, env, tracker) for a in node.args]
         func = node.func
-        if args[0] and func not in _ODD and mpmath.mag(args[0]) < 0:
+        if args[0] and func not in _ODD and _mag(args[0]) < 0:
             # f(ε) = f(0) + O(ε) (or O(ε²) for even functions): a sum in disguise.
             tracker.add_gap(1, args[0] ** 2 if func in _EVEN else args[0])
         if func in _GROWING and abs(mpmath.re(args[0])) > MAX_MAGNITUDE_BITS // 2:
             raise OutOfRange(f"{func} of a number too large")
-        if func in _PERIODIC and args[0] and mpmath.mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
+        if func in _PERIODIC and args[0] and _mag(args[0]) > MAX_TRIG_ARGUMENT_BITS:
             raise Undefined(f"{func} of a number too large")
         if func == "sigmoid":
             # Written out so the tracker sees e^-|z|: sigmoid(1000) is not 1.
@@ -276,26 +293,34 @@ def _mp(node: Node, env, tracker: MpTracker):
             tracker.add_gap(1, t)  # 1 + e^-|z| is an addition too
             return see(1 / (1 + t) if mpmath.re(z) >= 0 else t / (1 + t))
         if func in _CANCELLING:
-            reference = max(_mag(args[0]), 1)
             result = FUNCTIONS[func].mp(*args)
-            if _mag(result) < reference - 16:
+            if _mag(result) < max(_mag(args[0]), 1) - 16:
                 tracker.cancelled = True  # sin(10^10 π): a zero reached by cancellation
-            return see(result, reference)
+            return see(result)
         return see(FUNCTIONS[func].mp(*args))
     raise Undefined(f"{type(node).__name__} has no single value")
 
 
 @lru_cache(maxsize=4096)
-def _mp_number(value: Fraction, precision: int):
-    """A typed number at the working precision (the same numbers recur at every point)."""
+def _mp_number(numerator: int, denominator: int, precision: int):
+    """A typed number at the working precision (the same numbers recur at every point).
+
+    Keyed by integers, not by the Fraction: hashing a Fraction costs a modular inverse.
+    """
     with mpmath.workprec(precision):
-        if value.denominator == 1:
-            return mpmath.mpf(value.numerator)
-        return mpmath.mpf(value.numerator) / value.denominator
+        if denominator == 1:
+            return mpmath.mpf(numerator)
+        return mpmath.mpf(numerator) / denominator
 
 
 def _mag(value) -> int:
-    return mpmath.mag(value) if value else -(1 << 62)
+    """mpmath.mag(value), and a huge negative number for 0."""
+    if not value:
+        return -(1 << 62)
+    parts = getattr(value, "_mpf_", None)
+    if parts is not None and parts[1]:
+        return parts[2] + parts[3]  # finite nonzero real: exponent + bit count
+    return mpmath.mag(value)
 
 
 def _mp_power(node: BinOp, env, tracker: MpTracker):

@@ -355,7 +355,8 @@ class _Parser:
         return self.tokens[self.pos]
 
     def at_op(self, *ops: str) -> bool:
-        return self.tok.kind == "op" and self.tok.text in ops
+        tok = self.tokens[self.pos]  # not self.tok: this runs at every step of the descent
+        return tok.kind == "op" and tok.text in ops
 
     def take(self) -> Token:
         tok = self.tokens[self.pos]
@@ -510,7 +511,10 @@ class _Parser:
         kind = tok.kind
         if kind == "num":
             self.take()
-            return Num(Fraction(tok.text), tok.text, tok.span)
+            # Whole numbers without the string parsing of Fraction(str) (same value).
+            value = Fraction(int(tok.text)) if tok.text.isascii() and tok.text.isdigit() \
+                else Fraction(tok.text)
+            return Num(value, tok.text, tok.span)
         if kind == "var":
             self.take()
             return Var(tok.text, tok.span)

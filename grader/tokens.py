@@ -14,6 +14,7 @@ error can still point at the characters the student typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,6 +48,7 @@ class Token:
 
 
 _DIGITS = frozenset("0123456789")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]*")
 _SUPERSCRIPTS = {
     "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
     "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+", "ᵀ": "T",
@@ -136,11 +138,16 @@ def tokenize(text: str, *, scientific: bool | None = None) -> list[Token]:
         elif ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             i = _read_number(text, i, tokens, scientific)
         elif ch.isascii() and ch.isalpha():
-            j = i
-            while j < n and text[j].isascii() and text[j].isalnum():
-                j += 1
+            j = _ASCII_WORD.match(text, i).end()  # letters and digits, as isalnum in ASCII
             _push_name(tokens, text[i:j], Span(i, j))
             i = j
+        elif ch in _OPERATOR_CHARS and not (ch == "*" and text.startswith("**", i)):
+            # Early, as most characters are operators; no other branch below takes an
+            # operator character but "**".
+            value = _OPERATOR_CHARS[ch]
+            kind = "name" if value in ("sqrt", "cbrt") else "op"
+            tokens.append(Token(kind, value, Span(i, i + 1)))
+            i += 1
         elif ch == "_":
             i = _read_subscript(text, i, tokens)
         elif ch in _SUBSCRIPTS:
@@ -181,11 +188,6 @@ def tokenize(text: str, *, scientific: bool | None = None) -> list[Token]:
             i = _read_latex(text, i, tokens)
         elif ch == "." and not text[i + 1:].strip():
             i = n  # the full stop at the end of a sentence
-        elif ch in _OPERATOR_CHARS:
-            value = _OPERATOR_CHARS[ch]
-            kind = "name" if value in ("sqrt", "cbrt") else "op"
-            tokens.append(Token(kind, value, Span(i, i + 1)))
-            i += 1
         else:
             shown = ch if ch.isprintable() else repr(ch)
             raise ReadError(f'unexpected character "{shown}"', Span(i, i + 1))

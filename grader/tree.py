@@ -145,12 +145,15 @@ def is_scalar(node: Node) -> bool:
 
 def children(node: Node) -> tuple[Node, ...]:
     """The direct sub-nodes of ``node``."""
-    if isinstance(node, (Num, Const, Var)):
-        return ()
-    if isinstance(node, Neg):
-        return (node.arg,)
-    if isinstance(node, BinOp):
+    kind = type(node)  # the node classes are final: identity tests, commonest first
+    if kind is BinOp:
         return (node.left, node.right)
+    if kind is Var or kind is Num or kind is Const:
+        return ()
+    if kind is Call:
+        return node.args
+    if kind is Neg:
+        return (node.arg,)
     if isinstance(node, Eq):
         return (node.lhs, node.rhs)
     if isinstance(node, Call):
@@ -178,7 +181,13 @@ def free_names(node: Node) -> frozenset[str]:
 
 def has_calls(node: Node, funcs: frozenset[str]) -> bool:
     """True when one of ``funcs`` is called somewhere in ``node``."""
-    return any(isinstance(n, Call) and n.func in funcs for n in walk(node))
+    stack = [node]  # as walk(), in any order, without a generator: asked of every answer
+    while stack:
+        current = stack.pop()
+        if type(current) is Call and current.func in funcs:
+            return True
+        stack.extend(children(current))
+    return False
 
 
 def depth(node: Node) -> int:
@@ -232,7 +241,13 @@ def expand_plus_minus(node: Node, limit: int = 8) -> list[Node]:
 
 def has_plus_minus(node: Node) -> bool:
     """True when ``±`` occurs somewhere in ``node``."""
-    return any(isinstance(n, PlusMinus) for n in walk(node))
+    stack = [node]  # as walk(), without a generator: asked of every answer
+    while stack:
+        current = stack.pop()
+        if type(current) is PlusMinus:
+            return True
+        stack.extend(children(current))
+    return False
 
 
 def misplaced(node: Node) -> Node | None:

@@ -198,3 +198,25 @@ def test_surely_different_is_only_sure(expected, answer, different):
     """The cheap probe says "different" only when one point proves it."""
     assert surely_different(parse(expected, variables="x"), parse(answer, variables="x"),
                             Domain.of("x")) is different
+
+
+@pytest.mark.parametrize("variables", [("x", "y"), ("a", "b", "c"), ("w1", "x1", "w2", "x2")])
+def test_random_points_take_every_sign_pattern(variables):
+    """Every combination of signs of up to four real variables is sampled at random points,
+    so a difference confined to one orthant (x < 0 and y < 0) is always looked at."""
+    import numpy as np
+
+    from grader.equivalence import SAMPLES, _points
+
+    points = _points(Domain.of(variables), False)
+    signs = {tuple(bool(points[v][k] > 0) for v in variables) for k in range(SAMPLES)}
+    assert len(signs) == 2 ** len(variables)
+    assert all(np.all(np.abs(points[v][:SAMPLES]) >= 0.15) for v in variables)
+    assert _points(Domain.of(variables), False) is points  # same domain, same points
+
+
+@pytest.mark.parametrize("variables", [("x", "y"), ("u", "v"), ("p", "q")])
+def test_difference_in_one_quadrant_is_found(variables):
+    """log(xy) is ln x + ln y only where both are positive; it differs where both are not."""
+    x, y = variables
+    assert verdict(f"log({x}*{y})", f"ln {x} + ln {y}", variables).status == "different"
