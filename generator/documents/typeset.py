@@ -8,13 +8,15 @@ process (:func:`typeset` is cached): instructions, headers and repeated answers 
 nothing the second time.
 
 A formula has two forms.  In HTML that is read as it is (``--format html``, a browser)
-it is an inline SVG: :func:`math_html`.  In HTML bound for a PDF it is an ``<img>`` of
-the same SVG as a ``data:`` address: :func:`pdf_math_html`; :func:`formula_images` then
-hands WeasyPrint a ready-made :class:`~generator.documents.pdfmath.FormulaImage` for each
-address, which paints each glyph outline once per document instead of once per
-occurrence (see that module).  The address holds the drawing, so HTML typeset in one
-process (a student's part of the answer key) is laid out in another without typesetting
-it again.
+it is an inline SVG: :func:`math_html`.  In HTML bound for a PDF it is an ``<img>``
+whose address names the formula by its source (``calcdrill-math:inline/<LaTeX>``):
+:func:`pdf_math_html`; :func:`formula_images` then hands WeasyPrint a ready-made
+:class:`~generator.documents.pdfmath.FormulaImage` for each address, which paints each
+glyph outline once per document instead of once per occurrence (see that module).  The
+address is short (HTML with the SVG inline or as ``data:`` was a megabyte per student
+for WeasyPrint's HTML parser to read) and holds all that is needed: HTML made in one
+process (a student's part of the answer key) is laid out in another, which typesets
+what it has not typeset yet.
 
 Everything else in calcdrill calls these functions or :func:`typeset`; swapping the
 renderer means changing this file only.
@@ -22,14 +24,13 @@ renderer means changing this file only.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import html
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
@@ -46,8 +47,9 @@ _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 _MATH = re.compile(r"\$([^$]+)\$")
 
 
-_DATA = "data:image/svg+xml;base64,"
-_DATA_URL = re.compile(r'src="(data:image/svg\+xml;base64,[A-Za-z0-9+/=]*)"')
+#: The address scheme of a formula in HTML bound for a PDF (see :func:`pdf_math_html`).
+URL_SCHEME = "calcdrill-math:"
+_URL = re.compile(r'src="(calcdrill-math:[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class Formula:
     height: float
     depth: float
     fallback: bool = False
+    display: bool = False
+    #: The drawing WeasyPrint gets in a PDF; None where it must draw the SVG itself.
+    image: FormulaImage | None = field(default=None, repr=False, compare=False)
 
     @property
     def html(self) -> str:
@@ -72,15 +77,19 @@ class Formula:
             f'style="vertical-align:{-self.depth:.2f}px" ', 1)
 
     @property
+    def url(self) -> str:
+        """The formula's address in HTML bound for a PDF: its source, URL-quoted."""
+        return f"{URL_SCHEME}{'display' if self.display else 'inline'}/{quote(self.latex, safe='')}"
+
+    @property
     def pdf_html(self) -> str:
-        """The formula in HTML bound for a PDF: an ``<img>`` of its SVG, which
-        :func:`formula_images` turns into what WeasyPrint draws."""
-        if self.fallback:
+        """The formula in HTML bound for a PDF: an ``<img>`` whose image
+        :func:`formula_images` supplies (the inline SVG where there is no image)."""
+        if self.image is None:
             return self.html
-        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
         return (f'<img class="math" alt="{html.escape(self.latex)}" '
                 f'style="vertical-align:{-self.depth:.2f}px;width:{self.width:.2f}px;'
-                f'height:{self.height:.2f}px" src="{_DATA}{data}">')
+                f'height:{self.height:.2f}px" src="{self.url}">')
 
 
 def _renderer():
@@ -163,7 +172,7 @@ def _own_ids(svg: str) -> str:
     return _ID.sub(lambda m: f'{m.group(1)}{prefix}-{m.group(2)}"', svg)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def typeset(latex: str, *, display: bool = False) -> Formula:
     """Typeset one LaTeX formula (without the ``$``).
 
@@ -175,11 +184,11 @@ def typeset(latex: str, *, display: bool = False) -> Formula:
                                 size=MATH_SIZE * (1.15 if display else 1.0)).svg()
     except Exception as exc:  # noqa: BLE001 - ziamath raises assorted errors on bad input
         log.warning("could not typeset %r (%s); printing it as text", latex, exc)
-        return Formula(latex, "", 0.0, 0.0, 0.0, fallback=True)
+        return Formula(latex, "", 0.0, 0.0, 0.0, fallback=True, display=display)
     box = _VIEWBOX.search(svg)
     _, top, width, height = (float(v) for v in box.groups()) if box else (0, 0, 0, 0)
     depth = height + top  # below the baseline: the viewBox starts at -ascent
-    return Formula(latex, svg, width, height, depth)
+    return Formula(latex, svg, width, height, depth, display=display, image=formula_image(svg))
 
 
 def math_html(text: str) -> Markup:
@@ -213,23 +222,18 @@ def formula_images(html_text: str) -> dict[str, FormulaImage]:
     """What WeasyPrint draws for each formula :func:`pdf_math_html` wrote in
     ``html_text``, by address (WeasyPrint looks an image up in its ``cache`` first).
 
-    A formula whose SVG holds something :mod:`~generator.documents.pdfmath` does not
-    paint is left out: WeasyPrint then draws the SVG itself.
+    A formula this process has not typeset yet is typeset from its address.
     """
     images = {}
-    for url in set(_DATA_URL.findall(html_text)):
-        if (image := _image(url)) is not None:
+    for url in set(_URL.findall(html_text)):
+        kind, _, latex = url.removeprefix(URL_SCHEME).partition("/")
+        # Called as math_html calls it, so that lru_cache finds the same entry.
+        formula = typeset(unquote(latex), display=True) if kind == "display" else \
+            typeset(unquote(latex))
+        image = formula.image
+        if image is not None:
             images[url] = image
     return images
-
-
-@lru_cache(maxsize=4096)
-def _image(url: str) -> FormulaImage | None:
-    try:
-        svg = base64.b64decode(url.removeprefix(_DATA), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return formula_image(svg)
 
 
 def plain_html(text: str) -> Markup:

@@ -50,13 +50,14 @@ def test_symbol_ids_are_unique_to_their_formula():
     assert set(re.findall(r'href="#([^"]+)"', first)) <= ids(first)
 
 
-def test_pdf_form_is_an_image_of_the_same_svg():
+def test_pdf_form_is_an_image_named_by_its_source():
     formula = typeset(r"\frac{x^{2}}{2}")
     html = formula.pdf_html
     assert html.startswith('<img class="math" alt="\\frac{x^{2}}{2}"')
     assert f"width:{formula.width:.2f}px" in html and "vertical-align:-" in html
     (url, image), = formula_images(html).items()
-    assert url.startswith("data:image/svg+xml;base64,")
+    assert url == "calcdrill-math:inline/%5Cfrac%7Bx%5E%7B2%7D%7D%7B2%7D"
+    assert image is formula.image
     assert image.get_intrinsic_size(96, 16)[:2] == (formula.width, formula.height)
 
 
@@ -65,16 +66,17 @@ def test_fallback_formula_prints_its_source_in_pdf_too():
     assert formula.pdf_html == formula.html and formula_images(formula.pdf_html) == {}
 
 
-def test_pdf_html_is_laid_out_without_typesetting_again(monkeypatch):
-    """A student's key section is typeset in one process and laid out in another."""
+@pytest.mark.parametrize("latex", [r"x^{3} + \sqrt{y}", r"\{a, b\} \cup \{c\} + 50\%",
+                                   r"\text{if } x < 0 \;\&\; y > 1"])
+def test_pdf_html_made_elsewhere_is_typeset_from_its_address(latex):
+    """A student's key section is made in one process and laid out in another."""
     from generator.documents import typeset as module
-    from generator.documents.render import render_pdf
 
-    html = "<p>" + pdf_math_html(r"Key: $x^{3} + \sqrt{y}$") + "</p>"
+    html = "<p>" + pdf_math_html(f"Key: ${latex}$") + "</p>"
+    expected = typeset(latex)
     module.typeset.cache_clear()
-    module._image.cache_clear()
-    monkeypatch.setattr(module, "_renderer", lambda: pytest.fail("typeset again"))
-    assert render_pdf(html).startswith(b"%PDF")
+    (image,) = formula_images(html).values()
+    assert image._placements == expected.image._placements
 
 
 def test_flat_parentheses_are_not_stretched():
