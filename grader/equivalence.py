@@ -353,7 +353,8 @@ def _compare(expected: Node, answer: Node, domain: Domain, deadline: float) -> C
     for k in suspects[:MAX_RECHECKS]:
         verdict = _mp_equal(expected, answer, point(k), deadline, real_mode)
         if verdict is False:
-            hint = _hint(e_vals, a_vals, usable, close, points, domain, answer_left)
+            with np.errstate(all="ignore"):  # huge values overflow; they name no shape
+                hint = _hint(e_vals, a_vals, usable, close, points, domain, answer_left)
             return Comparison("different", point(k), hint)
         confirmed += verdict is True
     if kinked and domain.variables:
