@@ -197,11 +197,7 @@ def math_html(text: str) -> Markup:
     >>> str(math_html("Let <b> be $x$"))[:31]
     'Let &lt;b&gt; be <svg class="ma'
     """
-    parts = _MATH.split(text)
-    out = []
-    for k, part in enumerate(parts):
-        out.append(typeset(part).html if k % 2 else html.escape(part))
-    return Markup("".join(out))
+    return _with_math(text, lambda formula: formula.html)
 
 
 def pdf_math_html(text: str) -> Markup:
@@ -211,11 +207,13 @@ def pdf_math_html(text: str) -> Markup:
     >>> str(pdf_math_html("Let $x$"))[:37]
     'Let <img class="math" alt="x" style="'
     """
+    return _with_math(text, lambda formula: formula.pdf_html)
+
+
+def _with_math(text: str, form) -> Markup:
     parts = _MATH.split(text)
-    out = []
-    for k, part in enumerate(parts):
-        out.append(typeset(part).pdf_html if k % 2 else html.escape(part))
-    return Markup("".join(out))
+    return Markup("".join(form(typeset(part)) if k % 2 else html.escape(part)
+                          for k, part in enumerate(parts)))
 
 
 def formula_images(html_text: str) -> dict[str, FormulaImage]:
