@@ -28,6 +28,7 @@ from generator.errors import BankError
 # The same printers as generator.documents.mathtext, which also print matrix expressions.
 from generator.banks.matrices import KIND as MATRIX_KIND, shapes_text
 from generator.banks.matrices import value_latex as latex, value_text as answer_text
+from generator.documents.mathtext import answer_latex
 from grader import Mistake, check
 
 __all__ = ["Instance", "distinct_count", "example_instance", "instance_from_code",
@@ -367,8 +368,11 @@ def _render(family: Family, key: str, source: str, show: _Shower) -> str:
 
 
 def _answer_latex(family: Family, value: Any) -> str:
-    """The key as documents print it, in the forms the family's ``display:`` asks for."""
+    """The key as documents print it: as its kind is written (a set in braces, a point
+    in parentheses), in the forms the family's ``display:`` asks for."""
     name = family.answer_value if family.answer_value in family.values else None
+    if family.answer_kind in ("set", "point"):
+        return answer_latex(value, family.answer_kind, **family.display.options(name))
     return latex(value, **family.display.options(name))
 
 

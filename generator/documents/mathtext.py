@@ -22,7 +22,7 @@ from sympy.printing.str import StrPrinter
 
 from generator.documents.display import SIGMA, display_form
 
-__all__ = ["answer_text", "latex", "to_list"]
+__all__ = ["answer_latex", "answer_text", "latex", "to_list"]
 
 
 class _AnswerPrinter(StrPrinter):
@@ -173,3 +173,31 @@ def latex(value: Any, *, sigmoid: bool = False, factor: bool = False) -> str:
                                    for v in value) + "\\right)"
     value = sympy.sympify(value)
     return _LATEX.doprint(display_form(value, sigmoid=sigmoid, factor=factor))
+
+
+def answer_latex(value: Any, kind: str, *, sigmoid: bool = False, factor: bool = False) -> str:
+    """LaTeX for a key as a person writes an answer of its kind: a set in braces (its
+    points in parentheses), a point in parentheses, anything else as :func:`latex`.
+
+    >>> print(answer_latex([-2, 1], "set"))
+    \\left\\{-2, 1\\right\\}
+    >>> print(answer_latex([], "set"))
+    \\varnothing
+    >>> print(answer_latex(sympy.Matrix([1, 2]), "point"))
+    \\left(1, 2\\right)
+    """
+    def entries(item: Any) -> str:
+        return ", ".join(latex(v, sigmoid=sigmoid, factor=factor) for v in to_list(item))
+
+    if kind == "point":
+        return f"\\left({entries(value)}\\right)"
+    if kind == "set":
+        items = list(value) if isinstance(value, (list, tuple, set, sympy.FiniteSet)) \
+            else [value]
+        if not items:
+            return "\\varnothing"
+        parts = [f"\\left({entries(item)}\\right)"
+                 if isinstance(item, (list, tuple, sympy.Tuple, sympy.MatrixBase))
+                 else latex(item, sigmoid=sigmoid, factor=factor) for item in items]
+        return "\\left\\{" + ", ".join(parts) + "\\right\\}"
+    return latex(value, sigmoid=sigmoid, factor=factor)
