@@ -83,3 +83,22 @@ def test_repeated_formulas_cost_little_room(tmp_path):
     ours = render_pdf(f"<p>{pdf_math_html(text)}</p>")
     theirs = render_pdf(f"<p>{math_html(text)}</p>")
     assert len(ours) < len(theirs) / 3
+
+
+class _Stream:
+    """A stream as a WeasyPrint without document resources gives it (another version)."""
+
+    def __init__(self):
+        self.stream, self.matrices = [], []
+
+    def transform(self, **matrix):
+        self.matrices.append(matrix)
+
+
+def test_without_document_resources_each_outline_is_written_where_it_is_used():
+    image = formula_image(typeset(r"x + x").svg)
+    stream = _Stream()
+    image.draw(stream, image.width * 2, image.height * 2, None)
+    (body,) = stream.stream
+    assert b" Do" not in body and body.count(b"\nf") >= 3  # three glyphs, each filled
+    assert stream.matrices[0]["a"] == pytest.approx(2)  # scaled to the box it was given
