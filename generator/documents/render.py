@@ -2,8 +2,10 @@
 
 Every document is a function of instances (and the students they belong to): HTML from
 the Jinja templates in ``templates/``, then PDF with WeasyPrint.  Nothing here computes
-an answer; the instances carry everything.  ``math`` selects how ``$...$`` is drawn
-(typeset SVG, or plain text for the benchmark's baseline).
+an answer; the instances carry everything.  ``math`` selects how ``$...$`` is drawn:
+inline SVG for HTML read as it is (the default), images named by their source for HTML
+bound for a PDF (:func:`~generator.documents.typeset.pdf_math_html`, what ``generate``
+uses), or plain text for the benchmark's baseline.
 """
 
 from __future__ import annotations
