@@ -80,6 +80,15 @@ def _name(name: str) -> str:
     return name if len(name) == 1 else f"\\mathit{{{name}}}"
 
 
+def _signed(node: Node) -> bool:
+    """A sign that would stand right after another sign or a product: ``-(-3)``, ``2·(-3)``."""
+    return isinstance(node, Neg) or isinstance(node, Num) and node.value < 0
+
+
+def _parenthesised(node: Node) -> str:
+    return f"\\left({_latex(node)}\\right)"
+
+
 def _starts_with_digit(text: str) -> bool:
     return bool(text) and (text[0].isdigit() or text.startswith("-") or text.startswith("."))
 
@@ -95,7 +104,7 @@ def _latex(node: Node) -> str:
     if isinstance(node, Var):
         return _name(node.name)
     if isinstance(node, Neg):
-        return "-" + _wrap(node.arg, _PRODUCT)
+        return "-" + (_parenthesised(node.arg) if _signed(node.arg) else _wrap(node.arg, _PRODUCT))
     if isinstance(node, BinOp):
         return _binop(node)
     if isinstance(node, Call):
@@ -136,7 +145,7 @@ def _binop(node: BinOp) -> str:
             right = f"\\left({_latex(node.right)}\\right)"
         return f"{left} {op} {right}"
     left = _wrap(node.left, _PRODUCT)
-    right = _wrap(node.right, _PRODUCT + 1)
+    right = _parenthesised(node.right) if _signed(node.right) else _wrap(node.right, _PRODUCT + 1)
     joiner = " " if node.implicit and not _starts_with_digit(right) else " \\cdot "
     return f"{left}{joiner}{right}"
 
