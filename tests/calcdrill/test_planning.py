@@ -3,6 +3,7 @@
 from calcdrill.cli import cli
 from calcdrill.planning import class_warnings
 from generator.banks.load import find_bank
+from tests.generator.banks.samples import GOOD_BANK
 
 
 class TestClassWarnings:
@@ -37,27 +38,7 @@ class TestClassWarnings:
 
 
 class TestSelfCheckOfAnInstructorsBank:
-    BANK = """\
-bank: my-course
-title: My course
-version: 1
-families:
-  - id: square
-    title: Derivative of a square
-    covers: [basic-rules]
-    difficulty: 1
-    variables: [x]
-    params:
-      a: {range: [2, 90]}
-    values:
-      f: a*x^2
-      df: {diff: [f, x]}
-    prompt: Differentiate $f(x) = {{ f }}$.
-    answer: {kind: expression, value: df}
-    solution:
-      - $f'(x) = {{ df }}$.
-    verify: {derivative: f, wrt: x}
-"""
+    BANK = GOOD_BANK.replace("bank: test-bank", "bank: my-course")
 
     def test_warned_without_a_check_url(self, runner, tmp_path):
         """Students could not check these codes: the instructor is told what to do."""

@@ -15,28 +15,10 @@ from calcdrill.roster import Student
 from calcdrill.grading import grade_class
 from calcdrill.manifest import load_manifest
 from calcdrill.submissions import read_submissions
+from tests.generator.banks.samples import GOOD_BANK
 
-BANK = """\
-bank: fixme
-title: A bank with a bug
-version: 1
-families:
-  - id: square
-    title: Derivative of a square
-    covers: [basic-rules]
-    difficulty: 1
-    variables: [x]
-    params:
-      a: {range: [2, 9]}
-    values:
-      f: a*x^2
-      df: {diff: [f, x]}
-    prompt: Differentiate $f(x) = {{ f }}$.
-    answer: {kind: expression, value: ANSWER}
-    solution:
-      - $f'(x) = {{ df }}$.
-    verify: {derivative: f, wrt: x}
-"""
+# The shared sample bank with its key left open: ANSWER is f (a bug) or df (the fix).
+BANK = GOOD_BANK.replace("value: df}", "value: ANSWER}")
 
 
 def test_refresh_keys_regrades_against_the_fixed_bank(tmp_path):
@@ -92,7 +74,7 @@ class TestRefreshKeysNeverChangesAPrintedProblem:
     def test_key_fix_with_a_version_bump_regrades_the_printed_problems(self, tmp_path):
         """Bumping the version as the bank README says keeps the printed parameters."""
         path, manifest_path, submissions = _printed_class(tmp_path, BANK.replace("ANSWER", "f"))
-        path.write_text(BANK.replace("ANSWER", "df").replace("version: 1", "version: 2"),
+        path.write_text(BANK.replace("ANSWER", "df").replace("version: 2", "version: 3"),
                         "utf-8")
         manifest = load_manifest(manifest_path)
         changed, total = refresh_keys(manifest, [load_bank(path)])
@@ -104,7 +86,7 @@ class TestRefreshKeysNeverChangesAPrintedProblem:
         """Right answers on the printed problems stay right after a bump and a refresh."""
         path, manifest_path, submissions = _printed_class(tmp_path, BANK.replace("ANSWER", "df"))
         before = grade_class(load_manifest(manifest_path), read_submissions(submissions))
-        path.write_text(BANK.replace("ANSWER", "df").replace("version: 1", "version: 7"),
+        path.write_text(BANK.replace("ANSWER", "df").replace("version: 2", "version: 7"),
                         "utf-8")
         manifest = load_manifest(manifest_path)
         assert refresh_keys(manifest, [load_bank(path)]) == (0, 4)
@@ -114,7 +96,7 @@ class TestRefreshKeysNeverChangesAPrintedProblem:
     def test_family_edited_without_a_bump_is_refused_naming_the_problems(self, tmp_path):
         """New parameter ranges would print other problems: refuse, change nothing."""
         path, manifest_path, _ = _printed_class(tmp_path, BANK.replace("ANSWER", "df"))
-        path.write_text(BANK.replace("ANSWER", "df").replace("range: [2, 9]", "range: [11, 19]"),
+        path.write_text(BANK.replace("ANSWER", "df").replace("range: [1, 9]", "range: [11, 19]"),
                         "utf-8")
         manifest = load_manifest(manifest_path)
         keys = {code: p.answer for code, p in manifest.by_code.items()}
@@ -130,8 +112,8 @@ class TestRefreshKeysNeverChangesAPrintedProblem:
     def test_edited_family_with_a_bump_is_refused_too(self, tmp_path):
         """A bump does not license grading against problems nobody saw."""
         path, manifest_path, _ = _printed_class(tmp_path, BANK.replace("ANSWER", "df"))
-        path.write_text(BANK.replace("ANSWER", "df").replace("range: [2, 9]", "range: [11, 19]")
-                        .replace("version: 1", "version: 2"), "utf-8")
+        path.write_text(BANK.replace("ANSWER", "df").replace("range: [1, 9]", "range: [11, 19]")
+                        .replace("version: 2", "version: 3"), "utf-8")
         with pytest.raises(RekeyError, match="4 printed problems of family square"):
             refresh_keys(load_manifest(manifest_path), [load_bank(path)])
 
@@ -139,7 +121,7 @@ class TestRefreshKeysNeverChangesAPrintedProblem:
         """`calcdrill grade --refresh-keys` prints the refusal, writes no GRADED.csv."""
         path, manifest_path, submissions = _printed_class(tmp_path, BANK.replace("ANSWER", "df"),
                                                           students=("s1",))
-        path.write_text(BANK.replace("ANSWER", "df").replace("range: [2, 9]", "range: [11, 19]"),
+        path.write_text(BANK.replace("ANSWER", "df").replace("range: [1, 9]", "range: [11, 19]"),
                         "utf-8")
         out = tmp_path / "GRADED.csv"
         result = runner.invoke(cli, ["grade", str(submissions), "--manifest", str(manifest_path),
