@@ -191,7 +191,7 @@ class _Reader:
         if low in _EVERYTHING or low.replace(" ", "") in ("(-∞,∞)", "(-inf,inf)", "(-oo,oo)",
                                                           "(-∞,+∞)", "(-inf,+inf)"):
             return [Piece(_infinite(-1), _infinite(1))]
-        if raw[0] in "([" and raw[-1] in ")]" and _top_level_commas(raw) == 1:
+        if raw[0] in "([" and raw[-1] in ")]" and len(_inner_commas(raw)) == 1:
             return [self.interval(start, end)]
         if raw[0] == "{" and raw[-1] == "}":
             return self.points(start + 1, end - 1)
@@ -199,7 +199,7 @@ class _Reader:
 
     def interval(self, start: int, end: int) -> Piece:
         raw = self.text[start:end]
-        comma = start + _top_level_comma_at(raw)
+        comma = start + _inner_commas(raw)[0]  # read() saw exactly one
         lo = self.endpoint(start + 1, comma)
         hi = self.endpoint(comma + 1, end - 1)
         left_closed, right_closed = raw[0] == "[", raw[-1] == "]"
@@ -318,28 +318,17 @@ def _split(text: str, start: int, end: int, separator: re.Pattern) -> list[tuple
     return parts
 
 
-def _top_level_commas(raw: str) -> int:
-    depth, count = 0, 0
+def _inner_commas(raw: str) -> list[int]:
+    """Where the commas directly inside the outermost bracket of ``raw`` are."""
+    depth, found = 0, []
     for k, ch in enumerate(raw):
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
         elif ch == "," and depth == 1:
-            count += 1
-    return count
-
-
-def _top_level_comma_at(raw: str) -> int:
-    depth = 0
-    for k, ch in enumerate(raw):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 1:
-            return k
-    raise AssertionError("no comma")  # callers count commas first
+            found.append(k)
+    return found
 
 
 def _comparisons(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
