@@ -172,13 +172,18 @@ def _own_ids(svg: str) -> str:
     return _ID.sub(lambda m: f'{m.group(1)}{prefix}-{m.group(2)}"', svg)
 
 
-@lru_cache(maxsize=4096)
 def typeset(latex: str, *, display: bool = False) -> Formula:
     """Typeset one LaTeX formula (without the ``$``).
 
     A formula the renderer cannot draw falls back to its source in italics (and is
     logged), so one odd formula never stops a class's worksheets.
     """
+    return _typeset(latex, bool(display))
+
+
+@lru_cache(maxsize=4096)
+def _typeset(latex: str, display: bool) -> Formula:
+    # One cache entry per (formula, display), however the caller spelled the call.
     try:
         svg = _renderer().Latex(_tex_spacing(_unstretch(latex)),
                                 size=MATH_SIZE * (1.15 if display else 1.0)).svg()
@@ -189,6 +194,10 @@ def typeset(latex: str, *, display: bool = False) -> Formula:
     _, top, width, height = (float(v) for v in box.groups()) if box else (0, 0, 0, 0)
     depth = height + top  # below the baseline: the viewBox starts at -ascent
     return Formula(latex, svg, width, height, depth, display=display, image=formula_image(svg))
+
+
+typeset.cache_clear = _typeset.cache_clear  # type: ignore[attr-defined]
+typeset.cache_info = _typeset.cache_info  # type: ignore[attr-defined]
 
 
 def math_html(text: str) -> Markup:
@@ -225,10 +234,7 @@ def formula_images(html_text: str) -> dict[str, FormulaImage]:
     images = {}
     for url in set(_URL.findall(html_text)):
         kind, _, latex = url.removeprefix(URL_SCHEME).partition("/")
-        # Called as math_html calls it, so that lru_cache finds the same entry.
-        formula = typeset(unquote(latex), display=True) if kind == "display" else \
-            typeset(unquote(latex))
-        image = formula.image
+        image = typeset(unquote(latex), display=kind == "display").image
         if image is not None:
             images[url] = image
     return images
