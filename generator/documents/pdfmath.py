@@ -152,14 +152,15 @@ def _floats(element, *names: str) -> list[float]:
     return [float(element.get(name, "0")) for name in names]
 
 
-def formula_image(svg: str) -> FormulaImage | None:
+def formula_image(svg: str | ElementTree.Element) -> FormulaImage | None:
     """The :class:`FormulaImage` of a formula as ziamath writes it in SVG 2 (black
     glyph symbols placed by ``<use>``, rules as ``<rect>``, stretched pieces as
     ``<path>``), or None where the SVG holds anything else, so that the caller draws
-    the SVG itself.
+    the SVG itself.  ``svg`` is its text or ziamath's element tree (whose tags carry no
+    namespace).
     """
     try:
-        root = ElementTree.fromstring(svg)
+        root = ElementTree.fromstring(svg) if isinstance(svg, str) else svg
         viewbox = tuple(float(v) for v in root.get("viewBox", "").split())
         width, height = _floats(root, "width", "height")
     except (ElementTree.ParseError, ValueError):
@@ -167,7 +168,9 @@ def formula_image(svg: str) -> FormulaImage | None:
     if len(viewbox) != 4 or viewbox[2] <= 0 or viewbox[3] <= 0:
         return None
     symbols: dict[str, tuple[tuple[float, ...], Outline] | None] = {}
-    for symbol in root.iter(_SVG + "symbol"):
+    for symbol in root.iter():
+        if _tag(symbol) != "symbol":
+            continue
         pieces = list(_drawn(symbol))
         if not pieces:  # a glyph with no outline (a space, an invisible operator)
             symbols[symbol.get("id", "")] = None
@@ -176,7 +179,7 @@ def formula_image(svg: str) -> FormulaImage | None:
             symbol_box = tuple(float(v) for v in symbol.get("viewBox", "").split())
         except ValueError:
             return None
-        if any(p.tag != _SVG + "path" or set(p.attrib) - {"d"} for p in pieces) or \
+        if any(_tag(p) != "path" or set(p.attrib) - {"d"} for p in pieces) or \
                 len(symbol_box) != 4 or symbol_box[2] <= 0 or symbol_box[3] <= 0:
             return None
         glyph = outline(" ".join(p.get("d", "") for p in pieces))
@@ -186,7 +189,7 @@ def formula_image(svg: str) -> FormulaImage | None:
     placements = ["0 g"]
     used: dict[str, Outline] = {}
     for element in _drawn(root):
-        tag = element.tag.removeprefix(_SVG)
+        tag = _tag(element)
         if element.get("fill", "black") != "black":
             return None
         if tag == "use":
@@ -220,10 +223,15 @@ def formula_image(svg: str) -> FormulaImage | None:
 
 
 
+def _tag(element) -> str:
+    """An SVG element's name, read from text (namespaced) or from ziamath's tree (bare)."""
+    return element.tag.removeprefix(_SVG)
+
+
 def _drawn(element):
     """The elements that paint, in order: symbols are definitions, plain groups only group."""
     for child in element:
-        tag = child.tag.removeprefix(_SVG)
+        tag = _tag(child)
         if tag == "symbol":
             continue
         if tag == "g" and not child.attrib:

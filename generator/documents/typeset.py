@@ -28,8 +28,9 @@ import hashlib
 import html
 import logging
 import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import quote, unquote
 
 from markupsafe import Markup
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 
 #: Font size of math, in CSS px, to match the 11pt text of the templates.
 MATH_SIZE = 15.5
-_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 _MATH = re.compile(r"\$([^$]+)\$")
 
 
@@ -54,11 +54,10 @@ _URL = re.compile(r'src="(calcdrill-math:[^"]*)"')
 
 @dataclass(frozen=True)
 class Formula:
-    """A typeset formula: its SVG (as ziamath wrote it) and its box in CSS px, or, where
-    it could not be typeset, its source printed as text (``fallback``)."""
+    """A typeset formula: its box in CSS px and its drawing, or, where it could not be
+    typeset, its source printed as text (``fallback``)."""
 
     latex: str
-    svg: str
     width: float
     height: float
     depth: float
@@ -66,6 +65,15 @@ class Formula:
     display: bool = False
     #: The drawing WeasyPrint gets in a PDF; None where it must draw the SVG itself.
     image: FormulaImage | None = field(default=None, repr=False, compare=False)
+    #: ziamath's SVG element tree (written out as text only where HTML needs it).
+    drawing: ElementTree.Element | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def svg(self) -> str:
+        """The formula's SVG, as ziamath writes it ("" for a fallback)."""
+        if self.drawing is None:
+            return ""
+        return ElementTree.tostring(self.drawing, encoding="unicode")
 
     @property
     def html(self) -> str:
@@ -185,15 +193,16 @@ def typeset(latex: str, *, display: bool = False) -> Formula:
 def _typeset(latex: str, display: bool) -> Formula:
     # One cache entry per (formula, display), however the caller spelled the call.
     try:
-        svg = _renderer().Latex(_tex_spacing(_unstretch(latex)),
-                                size=MATH_SIZE * (1.15 if display else 1.0)).svg()
+        drawing = _renderer().Latex(_tex_spacing(_unstretch(latex)),
+                                    size=MATH_SIZE * (1.15 if display else 1.0)).svgxml()
+        _, top, width, height = (float(v) for v in drawing.get("viewBox", "").split())
     except Exception as exc:  # noqa: BLE001 - ziamath raises assorted errors on bad input
         log.warning("could not typeset %r (%s); printing it as text", latex, exc)
-        return Formula(latex, "", 0.0, 0.0, 0.0, fallback=True, display=display)
-    box = _VIEWBOX.search(svg)
-    _, top, width, height = (float(v) for v in box.groups()) if box else (0, 0, 0, 0)
+        return Formula(latex, 0.0, 0.0, 0.0, fallback=True, display=display)
     depth = height + top  # below the baseline: the viewBox starts at -ascent
-    return Formula(latex, svg, width, height, depth, display=display, image=formula_image(svg))
+    # The PDF's drawing is read from the element tree itself, not from the SVG as text.
+    return Formula(latex, width, height, depth, display=display,
+                   image=formula_image(drawing), drawing=drawing)
 
 
 typeset.cache_clear = _typeset.cache_clear  # type: ignore[attr-defined]

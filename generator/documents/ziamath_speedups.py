@@ -1,4 +1,4 @@
-"""ziamath, faster: four costs of its layout removed without changing a byte it writes.
+"""ziamath, faster: costs of its layout removed without changing a byte it writes.
 
 ziamath 0.12-0.13 spent most of a formula's time on work whose result it never used or
 had already computed.  :func:`speed_up` replaces four of its functions by ones that give
@@ -14,9 +14,23 @@ families).  Another ziamath version is left as it is.
 * Every row is laid out twice: once, in full, only to measure how tall a stretchy
   operator in it (a fence, a bar) must grow, then for real; nested rows double that at
   each depth.  A row with no stretchy operator anywhere inside is not measured (only
-  stretchy operators read the measure).
+  stretchy operators read the measure).  In a row that is measured (a matrix between
+  brackets, a fraction between ``\left(`` and ``\right)``), a part with nothing
+  stretchy inside is laid out the same way both times, so the measured layout is kept
+  for real instead of being made again: a part's layout depends on the row only through
+  its left neighbour, read by a number or identifier (after a fence), a fraction (its
+  lead space) and a table (its margin after a fence); those are checked against the real
+  neighbour, and a fraction's own placing is redone with it.
 * A glyph's outline (its ``<symbol>``) is formatted again in every formula; a font
   glyph's outline never changes, so it is formatted once per process.
+* Copies of MathML are made by writing the XML out and reading it back (to measure a
+  row, and to drop ``<mstyle>`` elements even where there are none); ``copy.deepcopy``
+  makes the same copy, and a tree without ``<mstyle>`` is left as it is.
+* A table makes a new ``namedtuple`` class (compiling its source) every time it is laid
+  out; the class is the same every time, so it is made once.
+* Entity names (``&alpha;``) are replaced through one regular expression of 2,079
+  alternatives, tried at every character; all of them have the form ``&name;``, so one
+  short expression finds the candidates and the same table replaces them.
 """
 
 from __future__ import annotations
@@ -33,10 +47,23 @@ __all__ = ["original_ziamath", "speed_up"]
 _REPLACED: list[tuple[Any, str, Any]] = []
 
 
+#: The names of ziamath's entity table that are operators, not ``&name;`` (``\\*=`` is
+#: its key for ``*=``, escaped twice).
+_OPERATOR_NAMES = frozenset({":=", "\\*=", "==", "!="})
+
+#: Parts whose layout never reads their left neighbour (their own parts' neighbours are
+#: their own): what was measured is what is laid out.
+_SAME_ANYWHERE = frozenset({"mrow", "mtext", "mo", "msub", "msup", "msubsup", "munder",
+                            "mover", "munderover", "msqrt", "mroot", "mspace", "mpadded",
+                            "mphantom", "mstyle"})
+
+
 def speed_up(ziamath) -> None:
     """Install the faster functions into ``ziamath`` (once; other versions: nothing)."""
     from ziafont.glyph import SimpleGlyph
-    from ziamath import operators, styles
+    from ziamath import escapes, operators, styles, zmath
+    from ziamath.nodes import mtable
+    from ziafont.fonttypes import BBox
     from ziamath.nodes.mnode import Mnode
     from ziamath.nodes.mrow import Mrow
     from ziamath.nodes.nodetools import elementtext
@@ -73,12 +100,66 @@ def speed_up(ziamath) -> None:
                     return True
         return False
 
-    measure = Mrow._get_height_nostretch
-
     def get_height_nostretch(self, line, **kwargs):
-        if any(stretches(child) for child in line):
-            return measure(self, line, **kwargs)
-        return 9999, -9999  # what the measure gives an empty row; nothing reads it
+        if not any(stretches(child) for child in line):
+            return 9999, -9999  # what the measure gives an empty row; nothing reads it
+        # As ziamath measures (a copy of each part, stretchy operators left out of the
+        # height), keeping the layouts of the parts that will be laid out the same again.
+        ymax, ymin = -9999, 9999
+        kwargs["nostretch"] = True
+        kept = {}
+        for child in line:
+            if child.tag == "mo" and elementtext(child) == "":
+                continue
+            stretchy = stretches(child)
+            node = Mnode.fromelement(copy.deepcopy(child), parent=self, **kwargs)
+            ymax, ymin = max(ymax, node.bbox.ymax), min(ymin, node.bbox.ymin)
+            if not stretchy:
+                kept[id(child)] = node
+        self._measured = kept
+        return ymin, ymax
+
+    def laid_out_again(node, row) -> bool:
+        """Whether ``node``, measured with no left neighbour, is what laying its part out
+        now, after the row's parts so far, would give (a fraction is placed again)."""
+        tag = node.mtag
+        if tag in ("mn", "mi"):
+            left = node.leftsibling()
+            return left is None or left.mtag != "mfenced"
+        if tag == "mfrac":
+            if node.leftsibling() is not None:
+                node.nodes, node.nodexy, node.bbox = [], [], BBox(0, 0, 0, 0)
+                node._setup(**row)
+            return True
+        if tag == "mtable":
+            element = node.element
+            return (element.get("displaystyle") in (True, "true") or not len(element)
+                    or not len(element[0]) or element[0][0].get("columnalign") is None
+                    or node.leftsibling() is None)
+        return tag in _SAME_ANYWHERE
+
+    def setup_single_line(self, line, **kwargs):
+        # ziamath's own loop, taking a part's measured layout where it is the same.
+        rowymin, rowymax = self._get_height_nostretch(line, **kwargs)
+        measured = self.__dict__.pop("_measured", {})
+        kwargs["rowymin"], kwargs["rowymax"] = rowymin, rowymax
+        ymax, ymin = -9999, 9999
+        x = xmin = xmax = 0.
+        for child in line:
+            if child.tag == "mo" and elementtext(child) == "":
+                continue
+            node = measured.get(id(child))
+            if node is None or not laid_out_again(node, kwargs):
+                node = Mnode.fromelement(child, parent=self, **kwargs)
+            self.nodes.append(node)
+            self.nodexy.append((x, 0))
+            xmax = max(xmax, x + node.bbox.xmax)
+            xmin = min([nxy[0] + n.bbox.xmin for nxy, n in zip(self.nodexy, self.nodes)])
+            ymax = max(ymax, node.bbox.ymax)
+            ymin = min(ymin, node.bbox.ymin)
+            x += node.xadvance()
+        self.bbox = BBox(xmin, xmax, ymin, ymax)
+        self._xadvance = x
 
     symbol_of = SimpleGlyph.svgsymbol
     symbols: dict[tuple, Any] = {}
@@ -91,9 +172,45 @@ def speed_up(ziamath) -> None:
             symbols[key] = symbol_of(self)
         return copy.copy(symbols[key])
 
-    for owner, name, value in [(Mnode, "size_px", size_px), (styles, "asdict", shallow_asdict),
+    flatten_mstyle = zmath.apply_mstyle
+
+    def apply_mstyle(element):
+        if element.find(".//mstyle") is None and element.tag != "mstyle":
+            return element  # what writing it out and reading it back gives
+        return flatten_mstyle(element)
+
+    table = escapes.ESCAPES
+    # Every name is "&...;" with no "&" or ";" inside, or one of four operators with
+    # distinct first characters, and no name begins another: wherever the table's
+    # expression matches, this one matches the same text.
+    if all(k.startswith("&") and k.endswith(";") and "&" not in k[1:] and ";" not in k[:-1]
+           for k in table if k not in _OPERATOR_NAMES) and _OPERATOR_NAMES <= table.keys():
+        candidates = re.compile("&[^&;]*;|" + "|".join(re.escape(k) for k in _OPERATOR_NAMES))
+        minus_number = re.compile(r"<mn.*>\s*-")
+        minus_operator = re.compile(r"<mo.*>\s*-\s*</mo>")
+
+        def unescape(xml: str) -> str:
+            xml = candidates.sub(lambda m: table.get(m.group(0), m.group(0)), xml)
+            xml = minus_number.sub("<mn>−", xml)
+            return minus_operator.sub("<mo> − </mo>", xml)
+    else:
+        unescape = zmath.unescape
+
+    make_namedtuple = mtable.namedtuple
+    classes: dict[tuple[str, str], Any] = {}
+
+    def namedtuple(typename: str, field_names: str):
+        if (typename, field_names) not in classes:
+            classes[typename, field_names] = make_namedtuple(typename, field_names)
+        return classes[typename, field_names]
+
+    for owner, name, value in [(mtable, "namedtuple", namedtuple),
+                               (zmath, "apply_mstyle", apply_mstyle),
+                               (zmath, "unescape", unescape),
+                               (Mnode, "size_px", size_px), (styles, "asdict", shallow_asdict),
                                (styles, "ChainMap", merged),
                                (Mrow, "_get_height_nostretch", get_height_nostretch),
+                               (Mrow, "_setup_single_line", setup_single_line),
                                (SimpleGlyph, "svgsymbol", svgsymbol)]:
         _REPLACED.append((owner, name, getattr(owner, name)))
         setattr(owner, name, value)

@@ -93,6 +93,13 @@ ROWS = [
     r"\left\lVert w \right\rVert^{2} + \sum_{i=1}^{n} \left\{ x_{i} \right\}",
     r"f(x) = \begin{cases} x & x > 0 \\ 0 & x \leq 0 \end{cases}",
     r"\mathbf{X}^{T} \hat{y} \cdot \tilde{w} \neq \overline{z} \to \infty",
+    # measured rows whose parts are kept: a part after a fence, a fraction after a
+    # fraction, a table whose margin depends on the fence before it, nested fences
+    r"\left[\frac{1}{2} \frac{3}{4} 5 x^{2} \right] \left( 2 \begin{cases} 1 & x \\ 0 & y "
+    r"\end{cases} \right)",
+    r"\left(\begin{array}{cc} 1 & 2 \\ 3 & 4\end{array}\right) \left\{ 1, 2 \right\}",
+    r"\left( a^{\frac{1}{2}} \sqrt{x} \right) \left\| \frac{x}{\left( y \right)} \right\| "
+    r"\mathrm{tr}(X) \ne 2",
 ]
 
 
