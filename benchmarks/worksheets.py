@@ -48,8 +48,8 @@ INFO = DocumentInfo("Benchmark", "ML 101", "2026-11-21")
 SEED = 11
 
 STARTUP = """
-import time
-start = time.perf_counter()
+import os, time
+start, cpu = time.perf_counter(), sum(os.times()[:4])
 from calcdrill.engines import open_engine
 from calcdrill.generate import _warm_up
 from generator.banks.load import shipped_banks
@@ -63,9 +63,9 @@ _warm_up()  # WeasyPrint is loaded already: pypdf and the math font
 warm = time.perf_counter()
 with open_engine(workers={workers}) as engine:
     engine.submit(int).result()
-    ready = time.perf_counter()
+    ready, cpu = time.perf_counter(), sum(os.times()[:4]) - cpu  # with ldconfig & co.
 print(imported - start, banks - imported, weasyprint - banks, warm - weasyprint,
-      ready - warm, ready - start)
+      ready - warm, ready - start, cpu)
 """
 STARTUP_PARTS = ("imports", "banks", "WeasyPrint", "math font", "engine")
 
@@ -125,14 +125,15 @@ def baseline(class_students, problems: int, workers: int) -> Clock:
 
 
 def startup(workers: int, cache: str) -> list[float]:
-    """Seconds of each part of the start-up (:data:`STARTUP_PARTS`), then the total, in
-    a fresh interpreter whose bank cache is ``cache``."""
+    """Seconds of each part of the start-up (:data:`STARTUP_PARTS`), the total, and the
+    CPU seconds of the process and the programs it ran (not its pool's workers), in a
+    fresh interpreter whose bank cache is ``cache``."""
     code = STARTUP.format(workers=workers)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
                           capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
                                "CALCDRILL_CACHE_DIR": cache})
-    return [float(seconds) for seconds in done.stdout.split()[-len(STARTUP_PARTS) - 1:]]
+    return [float(seconds) for seconds in done.stdout.split()[-len(STARTUP_PARTS) - 2:]]
 
 
 def startup_report(workers: int) -> str:
@@ -143,9 +144,10 @@ def startup_report(workers: int) -> str:
     def split(times: list[float]) -> str:
         return ", ".join(f"{part} {seconds:.2f}" for part, seconds in zip(STARTUP_PARTS, times))
 
-    return (f"start-up to the first student ({workers} processes): {warm[-1]:.2f} s "
-            f"({split(warm)}; bank cache warm)\n"
-            f"  the first run, bank cache cold: {cold[-1]:.2f} s ({split(cold)})")
+    return (f"start-up to the first student ({workers} processes): {warm[-2]:.2f} s wall, "
+            f"{warm[-1]:.2f} s CPU ({split(warm)}; bank cache warm)\n"
+            f"  the first run, bank cache cold: {cold[-2]:.2f} s wall, {cold[-1]:.2f} s CPU "
+            f"({split(cold)})")
 
 
 def main() -> None:
