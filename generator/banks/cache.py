@@ -89,15 +89,15 @@ def code_fingerprint() -> str | None:
 
     It covers every module of :mod:`generator` and :mod:`grader` (bank reading reaches
     the grader's reader, its function names and answer kinds, and the matrix shapes),
-    which is more than is needed and never less, and the installed versions of
-    calcdrill, PyYAML, jsonschema and Jinja.
+    which is more than is needed and never less, and the versions of Python and of
+    the installed calcdrill, PyYAML, jsonschema and Jinja.
     """
     sources = sorted(path for package in ("generator", "grader")
                      for path in (_PACKAGES / package).rglob("*.py"))
     if not sources:
         return None
     try:
-        return fingerprint(sources, _installed_versions(), _PACKAGES)
+        return fingerprint(sources, [sys.version, *_installed_versions()], _PACKAGES)
     except OSError:
         return None
 
@@ -112,7 +112,7 @@ def _installed_versions() -> list[str]:
     for entry in sys.path:
         try:
             with os.scandir(entry or ".") as names:
-                found += [n.name for n in names if wanted.fullmatch(n.name.replace("_", ""))]
+                found += [n.name for n in names if wanted.fullmatch(n.name)]
         except OSError:
             continue  # a zip file, or a folder that went away
     return sorted(found)
