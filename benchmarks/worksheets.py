@@ -4,8 +4,11 @@ Reports, with every ratio measured in this same run.  Times are given as wall se
 and as CPU seconds (this process and every worker process it started): on a machine
 shared with other work the wall time of both sides stretches, their CPU time much less.
 
-1. start-up: seconds from a fresh interpreter to an engine ready for the first student
-   (imports, banks, WeasyPrint and the math font, the process pool);
+1. start-up: seconds from a fresh interpreter to an engine ready for the first student,
+   split into imports, banks, WeasyPrint, the math font (with pypdf) and the process
+   pool; run twice on a new bank cache (generator/banks/cache.py), first cold (the
+   banks parsed and written to it), then warm: the warm run is the start-up a user sees
+   from the second command on;
 2. for each class size (default 10, 30 and 100 students x 10 problems): ``generate_class``
    (worksheets, answer key, solutions, manifest; typeset maths) beside plain WeasyPrint
    rendering the same documents' HTML with the maths left as text, BOTH on the same
@@ -45,17 +48,26 @@ INFO = DocumentInfo("Benchmark", "ML 101", "2026-11-21")
 SEED = 11
 
 STARTUP = """
-import time
-start = time.perf_counter()
+import os, time
+start, cpu = time.perf_counter(), sum(os.times()[:4])
 from calcdrill.engines import open_engine
 from calcdrill.generate import _warm_up
 from generator.banks.load import shipped_banks
+from generator.documents.render import _weasyprint
+imported = time.perf_counter()
 shipped_banks()
-_warm_up()
+banks = time.perf_counter()
+_weasyprint()
+weasyprint = time.perf_counter()
+_warm_up()  # WeasyPrint is loaded already: pypdf and the math font
+warm = time.perf_counter()
 with open_engine(workers={workers}) as engine:
     engine.submit(int).result()
-    print(time.perf_counter() - start)
+    ready, cpu = time.perf_counter(), sum(os.times()[:4]) - cpu  # with ldconfig & co.
+print(imported - start, banks - imported, weasyprint - banks, warm - weasyprint,
+      ready - warm, ready - start, cpu)
 """
+STARTUP_PARTS = ("imports", "banks", "WeasyPrint", "math font", "engine")
 
 
 class Clock:
@@ -112,12 +124,30 @@ def baseline(class_students, problems: int, workers: int) -> Clock:
     return clock
 
 
-def startup(workers: int) -> float:
+def startup(workers: int, cache: str) -> list[float]:
+    """Seconds of each part of the start-up (:data:`STARTUP_PARTS`), the total, and the
+    CPU seconds of the process and the programs it ran (not its pool's workers), in a
+    fresh interpreter whose bank cache is ``cache``."""
     code = STARTUP.format(workers=workers)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
                           capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
-    return float(done.stdout.split()[-1])
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                               "CALCDRILL_CACHE_DIR": cache})
+    return [float(seconds) for seconds in done.stdout.split()[-len(STARTUP_PARTS) - 2:]]
+
+
+def startup_report(workers: int) -> str:
+    """The start-up with a warm bank cache, and the first one (cold cache) beside it."""
+    with tempfile.TemporaryDirectory() as cache:
+        cold, warm = startup(workers, cache), startup(workers, cache)
+
+    def split(times: list[float]) -> str:
+        return ", ".join(f"{part} {seconds:.2f}" for part, seconds in zip(STARTUP_PARTS, times))
+
+    return (f"start-up to the first student ({workers} processes): {warm[-2]:.2f} s wall, "
+            f"{warm[-1]:.2f} s CPU ({split(warm)}; bank cache warm)\n"
+            f"  the first run, bank cache cold: {cold[-2]:.2f} s wall, {cold[-1]:.2f} s CPU "
+            f"({split(cold)})")
 
 
 def main() -> None:
@@ -128,8 +158,7 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"start-up to the first student ({args.workers} processes): "
-          f"{startup(args.workers):.2f} s", flush=True)
+    print(startup_report(args.workers), flush=True)
     print(f"{'students':>8} {'calcdrill wall/CPU s':>21} {'plain wall/CPU s':>17} "
           f"{'ratio wall/CPU':>15} {'CPU s/student':>14}  ({args.problems} problems, "
           f"{args.workers} processes each side)", flush=True)

@@ -1,6 +1,8 @@
 """Shared fixtures, and Hypothesis settings."""
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,16 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# The bank cache (generator.banks.cache) of a test session is its own, new and empty: set
+# before any test module reads a bank, inherited by the command lines tests start, and
+# never the user's ~/.cache/calcdrill.
+_BANK_CACHE = tempfile.mkdtemp(prefix="calcdrill-test-cache-")
+os.environ["CALCDRILL_CACHE_DIR"] = _BANK_CACHE
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(_BANK_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from generator.errors import DeriveError
 
 __all__ = ["DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS", "MAX_EXPRESSION_NODES",
            "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER", "MAX_SQUARE_SIDE",
+           "MAX_YAML_DEPTH", "MAX_YAML_NODES",
            "DeadlineExceeded", "OverBudget", "check_size", "check_square", "deadline",
            "time_budget"]
 
@@ -33,6 +34,10 @@ __all__ = ["DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS", "MAX_EXPRESSION_N
 DEADLINE_SECONDS = 20.0
 #: Highest order of a derivative.
 MAX_DIFF_ORDER = 10
+#: Deepest nesting of YAML collections in a bank file.
+MAX_YAML_DEPTH = 50
+#: Most YAML nodes in a bank file, counting each alias (``*name``) as a copy of what it names.
+MAX_YAML_NODES = 200_000
 #: Largest exponent of a power of a symbolic expression, (x + a)^100.
 MAX_POWER = 100
 #: Largest side of a matrix given to det, inverse, eigenvalues or classify.

@@ -5,6 +5,9 @@ against :data:`SCHEMA` (jsonschema), and every expression in it read with the gr
 safe reader.  Every problem is reported as ``file:line: what is wrong``, so an
 instructor can fix it without reading Python.
 
+A text that was read without error is kept in a disk cache (:mod:`generator.banks.cache`)
+and rebuilt from it next time, by any process, without YAML, jsonschema or templates.
+
 The format, by example (``problem_banks/README.md`` documents every key)::
 
     bank: seeds
@@ -40,13 +43,12 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import jsonschema
-import yaml
-
-from generator.banks.limits import deadline
+from generator.banks import cache as bank_cache
+from generator.banks.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, deadline
 from generator.banks.matrices import MATRIX_ASSUMPTIONS, check_matrix_family
 from generator.banks.templates import TemplateRuleError, compile_template, value_names_message
 from generator.errors import BankError, DeriveError
@@ -55,16 +57,17 @@ from grader.check import KINDS
 from grader.equivalence import ASSUMPTIONS
 from grader.functions import FUNCTIONS
 
+if TYPE_CHECKING:
+    import jsonschema
+
+    from generator.banks._yaml import Lines as _Lines
+
 __all__ = ["BANK_DIR", "MAX_BANK_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "RESERVED_NAMES",
            "Bank", "Display", "Family", "MistakeSpec", "SCHEMA", "check_unique_ids", "find_bank",
            "load_bank", "read_bank", "shipped_banks"]
 
 #: Largest bank file.
 MAX_BANK_BYTES = 1_000_000
-#: Deepest nesting of YAML collections.
-MAX_YAML_DEPTH = 50
-#: Most YAML nodes, counting each alias (``*name``) as a copy of what it names.
-MAX_YAML_NODES = 200_000
 #: Names a variable, parameter or value may not take: the reader's functions and
 #: constants, and the words of the template language.
 RESERVED_NAMES: dict[str, str] = {
@@ -247,199 +250,55 @@ class Bank:
                        f"it has {', '.join(f.id for f in self.families)}")
 
 
-class _TooLarge(Exception):
-    def __init__(self, reason: str, line: int) -> None:
-        super().__init__(reason)
-        self.reason, self.line = reason, line
-
-
-class _BoundedLoader(yaml.SafeLoader):
-    """The safe loader, refusing documents nested deeper than :data:`MAX_YAML_DEPTH`.
-
-    (Python's recursion limit would otherwise end a 5,000-deep list with a traceback.)
-    """
-
-    def __init__(self, stream) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent, index):
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                raise _TooLarge(f"nested more than {MAX_YAML_DEPTH} levels deep",
-                                self.peek_event().start_mark.line + 1)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-#: libyaml's safe loader when PyYAML was built with it: the same documents, several times
-#: faster (banks are read once per process, and generate starts a few of them).
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
-
-
-def _check_depth(text: str) -> None:
-    """Refuse a document nested deeper than :data:`MAX_YAML_DEPTH`, from its events.
-
-    libyaml's parser keeps its own stack, so a 5,000-deep list is read here without
-    recursion; only then may its composer, which recurses, see the document.
-    """
-    depth = 0
-    too_deep = f"nested more than {MAX_YAML_DEPTH} levels deep"
-    try:
-        for event in yaml.parse(text, Loader=_FAST_LOADER):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise _TooLarge(too_deep, event.start_mark.line + 1)
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-    except yaml.MarkedYAMLError as err:
-        # libyaml's scanner has a nesting limit of its own, met while looking ahead.
-        if "nesting depth" in str(err.problem) and err.problem_mark is not None:
-            raise _TooLarge(too_deep, err.problem_mark.line + 1) from None
-        raise
-
-
-def _check_expanded_size(root: yaml.Node) -> None:
-    """Refuse alias bombs ("billion laughs") and self-referring anchors.
-
-    Aliases make the composed graph small while the data it stands for, and the
-    checks walking it, can be exponentially large: count it expanded, each node's size
-    once (memoized), without recursion.
-    """
-    sizes: dict[int, int] = {}
-    depths: dict[int, int] = {}
-    active: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            active.discard(key)
-            children = _children(node)
-            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
-            depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
-            if depths[key] > 2 * MAX_YAML_DEPTH:
-                raise _TooLarge(f"nested more than {2 * MAX_YAML_DEPTH} levels deep once "
-                                "its aliases (*name) are expanded", node.start_mark.line + 1)
-            if sizes[key] > MAX_YAML_NODES:
-                raise _TooLarge(f"the document is too large: over {MAX_YAML_NODES} values "
-                                "once its aliases (*name) are expanded",
-                                node.start_mark.line + 1)
-            continue
-        if key in sizes:
-            continue
-        if key in active:
-            raise _TooLarge("an anchor (&name) is used inside itself",
-                            node.start_mark.line + 1)
-        active.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [item for pair in node.value for item in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _compose(text: str) -> tuple[yaml.Node | None, Any]:
-    """The composed document and its data, within the limits.
-
-    Raises:
-        yaml.YAMLError: text that is not YAML (or uses tags the safe loader refuses).
-        _TooLarge: too deep, or too large once aliases are expanded.
-    """
-    if _FAST_LOADER is not None:
-        _check_depth(text)  # libyaml composes recursively: bound the depth first
-        loader = _FAST_LOADER(text)
-    else:
-        loader = _BoundedLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None, None
-        _check_expanded_size(root)
-        return root, loader.construct_document(root)
-    finally:
-        loader.dispose()
-
-
-class _Lines:
-    """Where each key and item of a YAML document is: path -> line (1-based)."""
-
-    def __init__(self, text: str, root: yaml.Node | None = None) -> None:
-        self.lines: dict[tuple, int] = {}
-        #: The first key written twice in one mapping (YAML keeps only the last).
-        self.duplicate: tuple[str, int] | None = None
-        if root is None:
-            try:
-                root, _ = _compose(text)
-            except (yaml.YAMLError, _TooLarge, RecursionError):
-                root = None
-        if root is not None:
-            self._walk(root, ())
-
-    def _walk(self, node, path: tuple) -> None:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            seen = set()
-            for key, value in node.value:
-                if not isinstance(key.value, str):
-                    continue  # a non-text key: the schema check reports it
-                if key.value in seen and self.duplicate is None:
-                    self.duplicate = (key.value, key.start_mark.line + 1)
-                seen.add(key.value)
-                sub = path + (key.value,)
-                self.lines[sub] = key.start_mark.line + 1
-                self._walk(value, sub)
-                self.lines[sub] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for k, item in enumerate(node.value):
-                self._walk(item, path + (k,))
-
-    def line(self, path) -> int:
-        path = tuple(path)
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
-
-
 def read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
     """Parse and schema-check a bank's text; semantic checks are :func:`load_bank`'s.
+
+    A text read before without error, by this same code, is rebuilt from the disk cache
+    (:mod:`generator.banks.cache`) instead: the same bank, without parsing, validating
+    or compiling its templates again (they are compiled when first shown).
 
     Raises:
         BankError: the first problem, as ``file:line: message``.
     """
     if len(text) > MAX_BANK_BYTES:
         raise BankError("bank file too large (over 1 MB)", path, 1)
+    cached = bank_cache.read_entry(text)
+    if cached is not None:
+        try:
+            return _bank(cached, path), _LinesLater(text)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            pass  # not an entry this code wrote: read the text, and write it again
     try:
         with deadline(what="reading the bank"):
-            return _read_bank(text, path)
+            bank, lines, record = _read_bank(text, path)
     except DeriveError as err:
         raise BankError(str(err), path, 1) from None
+    bank_cache.write_entry(text, record)
+    return bank, lines
 
 
-def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
+def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines, dict]:
+    """The bank, its line index, and the plain data it is rebuilt from (see :func:`_bank`)."""
+    import jsonschema  # not needed, nor imported, for a bank from the cache
+    import yaml
+
+    from generator.banks._yaml import Lines, TooLarge, compose
+
     try:
-        root, data = _compose(text)
+        root, data = compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise BankError(f"not valid YAML: {problem}", path, line) from None
-    except _TooLarge as exc:
+    except TooLarge as exc:
         raise BankError(f"not a usable bank: {exc.reason}", path, exc.line) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
         raise BankError(f"not a usable bank: {reason}", path, 1) from None
     except RecursionError:
         raise BankError("not a usable bank: nested too deeply", path, 1) from None
-    lines = _Lines(text, root)
+    lines = Lines(text, root)
     if lines.duplicate is not None:
         key, line = lines.duplicate
         raise BankError(f"key {key!r} is written twice here; only one would be kept", path, line)
@@ -455,6 +314,7 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
             where += extra[:1]  # point at the unknown key itself
         raise BankError(_schema_message(first), path, lines.line(where))
     families = []
+    placed = []
     ids = set()
     for index, raw in enumerate(data["families"]):
         where = lines.line(("families", index))
@@ -465,29 +325,71 @@ def _read_bank(text: str, path: Path) -> tuple[Bank, _Lines]:
         if "shapes" in raw and "shapes" in answer:
             raise BankError("declare shapes once, at family level or under answer",
                             path, lines.line(("families", index, "answer", "shapes")))
-        families.append(Family(
-            id=raw["id"], index=index, title=raw["title"], covers=tuple(raw["covers"]),
-            difficulty=raw["difficulty"], variables=tuple(raw["variables"]),
-            assume=dict(raw.get("assume") or {}), params=dict(raw.get("params") or {}),
-            require=tuple(raw.get("require") or ()), example=raw.get("example"),
-            example_answer=(None if raw.get("example_answer") is None
-                            else str(raw["example_answer"])),
-            values=dict(raw["values"]), prompt=raw["prompt"], answer_kind=answer["kind"],
-            answer_value=str(answer["value"]), tolerance=answer.get("tolerance"),
-            answer_variables=(tuple(answer["variables"]) if "variables" in answer else None),
-            solution=tuple(raw["solution"]),
-            mistakes=tuple(MistakeSpec(m["name"], str(m["answer"]), m["feedback"])
-                           for m in raw.get("mistakes") or ()),
-            verify=dict(raw.get("verify") or {}), small=bool(raw.get("small", False)),
-            shapes=dict(raw.get("shapes") or answer.get("shapes") or {}),
-            display=_display(raw.get("display") or {}),
-            line=where, path=path,
-            lines=_family_lines(lines, index, raw)))
+        placed.append({"line": where, "lines": _family_lines(lines, index, raw)})
+        families.append(_family(raw, index, path, **placed[-1]))
         _check_family(families[-1])
         check_matrix_family(families[-1])
+    record = {"data": data, "line": lines.line(("bank",)), "families": placed}
     bank = Bank(data["bank"], data["title"], data["version"], tuple(families), path,
-                lines.line(("bank",)))
-    return bank, lines
+                record["line"])
+    return bank, lines, record
+
+
+def _family(raw: dict, index: int, path: Path, line: int, lines: dict[str, int]) -> Family:
+    """The family a bank's ``families[index]`` declares (read and checked already)."""
+    answer = raw["answer"]
+    return Family(
+        id=raw["id"], index=index, title=raw["title"], covers=tuple(raw["covers"]),
+        difficulty=raw["difficulty"], variables=tuple(raw["variables"]),
+        assume=dict(raw.get("assume") or {}), params=dict(raw.get("params") or {}),
+        require=tuple(raw.get("require") or ()), example=raw.get("example"),
+        example_answer=(None if raw.get("example_answer") is None
+                        else str(raw["example_answer"])),
+        values=dict(raw["values"]), prompt=raw["prompt"], answer_kind=answer["kind"],
+        answer_value=str(answer["value"]), tolerance=answer.get("tolerance"),
+        answer_variables=(tuple(answer["variables"]) if "variables" in answer else None),
+        solution=tuple(raw["solution"]),
+        mistakes=tuple(MistakeSpec(m["name"], str(m["answer"]), m["feedback"])
+                       for m in raw.get("mistakes") or ()),
+        verify=dict(raw.get("verify") or {}), small=bool(raw.get("small", False)),
+        shapes=dict(raw.get("shapes") or answer.get("shapes") or {}),
+        display=_display(raw.get("display") or {}),
+        line=line, path=path, lines=lines)
+
+
+def _bank(record: dict, path: Path) -> Bank:
+    """The bank :func:`_read_bank` made, again, from its plain data (from the cache)."""
+    data = record["data"]
+    families = tuple(_family(raw, index, path, placed["line"], placed["lines"])
+                     for index, (raw, placed) in enumerate(zip(data["families"],
+                                                               record["families"],
+                                                               strict=True)))
+    return Bank(data["bank"], data["title"], data["version"], families, path, record["line"])
+
+
+class _LinesLater:
+    """A bank's line index, made from its text when first asked (:func:`read_bank` gives
+    one; a bank from the cache seldom needs it, and would otherwise parse YAML for it)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    @cached_property
+    def _index(self) -> _Lines:
+        from generator.banks._yaml import Lines
+
+        return Lines(self._text)
+
+    @property
+    def lines(self) -> dict[tuple, int]:
+        return self._index.lines
+
+    @property
+    def duplicate(self) -> tuple[str, int] | None:
+        return self._index.duplicate
+
+    def line(self, path) -> int:
+        return self._index.line(path)
 
 
 def _display(raw: dict) -> Display:
@@ -627,7 +529,9 @@ def load_bank(path: str | Path) -> Bank:
 
 def bank_lines(path: Path) -> _Lines:
     """Line index of a bank file, for messages about its contents."""
-    return _Lines(path.read_text("utf-8"))
+    from generator.banks._yaml import Lines
+
+    return Lines(path.read_text("utf-8"))
 
 
 _SHIPPED: list[Bank] | None = None

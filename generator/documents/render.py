@@ -213,7 +213,9 @@ def solutions_html(versions: Sequence[Version], info: DocumentInfo, *,
 @lru_cache(maxsize=1)
 def _weasyprint():
     """WeasyPrint, the stylesheet and the font configuration, loaded once per process."""
-    import weasyprint
+    from generator.documents._find_library import import_weasyprint
+
+    weasyprint = import_weasyprint()  # without a linker run per library name it tries
     from weasyprint.text.fonts import FontConfiguration
 
     # Fonts are chosen by the stylesheet; WeasyPrint's per-glyph chatter is not news.
