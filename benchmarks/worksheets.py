@@ -4,11 +4,11 @@ Reports, with every ratio measured in this same run.  Times are given as wall se
 and as CPU seconds (this process and every worker process it started): on a machine
 shared with other work the wall time of both sides stretches, their CPU time much less.
 
-1. start-up: seconds from a fresh interpreter to an engine ready for the first student,
-   split into imports, banks, WeasyPrint, the math font (with pypdf) and the process
-   pool; run twice on a new bank cache (generator/banks/cache.py), first cold (the
-   banks parsed and written to it), then warm: the warm run is the start-up a user sees
-   from the second command on;
+1. start-up: seconds from a fresh interpreter to a worker starting the first student's
+   job in a real ``generate_class`` (median of 3, bank cache warm: what a user sees from
+   the second command on), then the same steps one by one: imports, banks, WeasyPrint,
+   the math font and the process pool, on a new bank cache (generator/banks/cache.py),
+   first cold (the banks parsed and written to it), then warm;
 2. for each class size (default 10, 30 and 100 students x 10 problems): ``generate_class``
    (worksheets, answer key, solutions, manifest; typeset maths) beside plain WeasyPrint
    rendering the same documents' HTML with the maths left as text, BOTH on the same
@@ -59,7 +59,7 @@ shipped_banks()
 banks = time.perf_counter()
 _weasyprint()
 weasyprint = time.perf_counter()
-_warm_up()  # WeasyPrint is loaded already: pypdf and the math font
+_warm_up()  # WeasyPrint is loaded already: the math font
 warm = time.perf_counter()
 with open_engine(workers={workers}) as engine:
     engine.submit(int).result()
@@ -68,6 +68,33 @@ print(imported - start, banks - imported, weasyprint - banks, warm - weasyprint,
       ready - warm, ready - start, cpu)
 """
 STARTUP_PARTS = ("imports", "banks", "WeasyPrint", "math font", "engine")
+
+# The start-up a user waits for: from a fresh interpreter to the moment a worker starts
+# the first student's job, through the real generate_class (which also reads the banks'
+# text, asks fontconfig about the names and prepares the output folder).
+FIRST_JOB = """
+import os, sys, tempfile, time
+start = time.perf_counter()
+from datetime import date
+from pathlib import Path
+import calcdrill.generate as generate
+from calcdrill.roster import Student
+from generator.banks.load import shipped_banks
+from generator.documents.render import DocumentInfo
+
+job = generate._student_job
+
+def timed_job(plan, student):
+    os.write(1, f"first job {{time.perf_counter() - start}}\\n".encode())
+    os._exit(0)  # the moment is all that is measured
+
+timed_job.__module__, timed_job.__qualname__ = job.__module__, job.__qualname__
+generate._student_job = timed_job
+with tempfile.TemporaryDirectory() as out:
+    generate.generate_class(shipped_banks(), [Student("s1", "Ann Lee")], problems=10, seed=1,
+                            out=Path(out), info=DocumentInfo("T", "C", str(date.today())),
+                            workers={workers}, progress=False, retries=0)
+"""
 
 
 class Clock:
@@ -136,15 +163,34 @@ def startup(workers: int, cache: str) -> list[float]:
     return [float(seconds) for seconds in done.stdout.split()[-len(STARTUP_PARTS) - 2:]]
 
 
-def startup_report(workers: int) -> str:
-    """The start-up with a warm bank cache, and the first one (cold cache) beside it."""
+def first_job(workers: int, cache: str) -> float:
+    """Seconds from a fresh interpreter to a worker starting the first student's job, in
+    a real ``generate_class`` run whose bank cache is ``cache``."""
+    done = subprocess.run([sys.executable, "-c", FIRST_JOB.format(workers=workers)],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                               "CALCDRILL_CACHE_DIR": cache})
+    found = [line for line in done.stdout.splitlines() if line.startswith("first job ")]
+    if not found:
+        raise RuntimeError(f"the first-job probe printed nothing: {done.stderr[-2000:]}")
+    return float(found[0].split()[-1])
+
+
+def startup_report(workers: int, runs: int = 3) -> str:
+    """The start-up to the first student's job (median of ``runs``, bank cache warm), its
+    split, and the first run (bank cache cold) beside it."""
     with tempfile.TemporaryDirectory() as cache:
         cold, warm = startup(workers, cache), startup(workers, cache)
+        probes = sorted(first_job(workers, cache) for _ in range(runs))
+    median = probes[len(probes) // 2]
 
     def split(times: list[float]) -> str:
         return ", ".join(f"{part} {seconds:.2f}" for part, seconds in zip(STARTUP_PARTS, times))
 
-    return (f"start-up to the first student ({workers} processes): {warm[-2]:.2f} s wall, "
+    return (f"start-up to the first student's job, generate_class on {workers} processes: "
+            f"median {median:.2f} s of {runs} runs ({', '.join(f'{p:.2f}' for p in probes)};"
+            f" bank cache warm)\n"
+            f"  its split, step by step: {warm[-2]:.2f} s wall, "
             f"{warm[-1]:.2f} s CPU ({split(warm)}; bank cache warm)\n"
             f"  the first run, bank cache cold: {cold[-2]:.2f} s wall, {cold[-1]:.2f} s CPU "
             f"({split(cold)})")

@@ -263,8 +263,6 @@ def _key_part_job(info: DocumentInfo, sections: list[str], first: bool, total: i
 def _warm_up() -> None:
     """Import WeasyPrint, load the math font and the stylesheet before local workers
     fork, so every worker starts with them instead of loading them again."""
-    import pypdf  # noqa: F401 - the solutions' joining thread imports nothing mid-fork
-
     from generator.documents.render import _weasyprint
     from generator.documents.typeset import typeset
 
@@ -376,11 +374,10 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     for stale in [*sheets_dir.glob(".*.tmp"), *out.glob(".*.tmp")]:
         stale.unlink(missing_ok=True)
     state = _Progress(out, plan.fingerprint(students), generated)
-    unprintable = tuple((s.student_id, missing) for s in students
-                        if (missing := missing_glyphs(s.name)))
-    for sid, missing in unprintable:
-        log.warning("no installed font has %s, in the name of student %s: it will print as "
-                    "empty boxes (install a font that covers it, e.g. Noto)", missing, sid)
+    # Which characters the installed fonts cover is asked of fontconfig (a program run)
+    # while this process loads WeasyPrint and the math font, before any worker forks.
+    fonts = threading.Thread(target=missing_glyphs, args=("",), daemon=True)
+    fonts.start()
     names = _file_names(students)
     sheets = {sid: sheets_dir / f"{name}.{fmt}" for sid, name in names.items()}
     parts = {sid: state.solutions / f"{name}.{'pdf' if fmt == 'pdf' else 'html'}"
@@ -426,7 +423,13 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
 
     work = bool(todo or keys.pending)
     if work:
-        _warm_up()  # before the joining thread starts: local workers fork from here
+        _warm_up()  # local workers fork from here
+    fonts.join()
+    unprintable = tuple((s.student_id, missing) for s in students
+                        if (missing := missing_glyphs(s.name)))
+    for sid, missing in unprintable:
+        log.warning("no installed font has %s, in the name of student %s: it will print as "
+                    "empty boxes (install a font that covers it, e.g. Noto)", missing, sid)
     key, solutions = out / f"answer_key.{fmt}", out / f"solutions.{fmt}"
     joining = (_JoinInOrder(students, finished, parts, solutions,
                             f"{info.title} — worked solutions") if fmt == "pdf" else None)
@@ -472,7 +475,9 @@ class _JoinInOrder:
 
     A thread takes each student's part as soon as they and everyone before them are done
     (or have failed for good), so the join ends with the last student instead of
-    starting after them; on a cluster this process has nothing else to do.
+    starting after them; on a cluster this process has nothing else to do.  The thread
+    starts with the first student settled, after the local workers have forked: what it
+    imports (pypdf) is never half-imported in a fork, nor on the way to the first student.
     """
 
     def __init__(self, students: Sequence[Student], finished: set[str],
@@ -483,7 +488,6 @@ class _JoinInOrder:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._join, args=(target, title), daemon=True)
-        self.thread.start()
         self._advance()
 
     def _parts(self) -> Iterator[tuple[str, Path]]:
@@ -510,6 +514,8 @@ class _JoinInOrder:
 
     def settle(self, student_id: str) -> None:
         """A student is done or has failed for good."""
+        if self.thread.ident is None:  # not started yet
+            self.thread.start()
         self.settled.add(student_id)
         self._advance()
 
@@ -517,6 +523,8 @@ class _JoinInOrder:
         """Finish the file (every student is settled by now)."""
         self.settled.update(s.student_id for s in self.students)
         self._advance()
+        if self.thread.ident is None:  # no student was settled: nothing was to be made
+            self.thread.start()
         self.queue.put(None)
         self.thread.join()
         if self.error is not None:

@@ -36,7 +36,7 @@ from urllib.parse import quote, unquote
 from markupsafe import Markup
 
 from generator.documents.pdfmath import FormulaImage, formula_image
-from generator.documents.ziamath_speedups import speed_up
+from generator.documents.ziamath_speedups import defer_entity_expression, speed_up
 
 __all__ = ["Formula", "formula_images", "math_html", "pdf_math_html", "plain_html", "typeset"]
 
@@ -101,6 +101,7 @@ class Formula:
 
 
 def _renderer():
+    defer_entity_expression()  # a third of ziamath's import, needed by nothing we call
     import ziamath
 
     # SVG 2: each glyph's outline once, as a <symbol>, placed by <use> (pdfmath draws

@@ -30,7 +30,10 @@ families).  Another ziamath version is left as it is.
   out; the class is the same every time, so it is made once.
 * Entity names (``&alpha;``) are replaced through one regular expression of 2,079
   alternatives, tried at every character; all of them have the form ``&name;``, so one
-  short expression finds the candidates and the same table replaces them.
+  short expression finds the candidates and the same table replaces them.  Compiling
+  that expression was a third of importing ziamath (so of every process's start-up):
+  :func:`defer_entity_expression`, called before the import, gives ziamath its
+  ``escapes`` module with the expression compiled only if it is ever used.
 """
 
 from __future__ import annotations
@@ -38,10 +41,15 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import hashlib
+import importlib.util
 import re
+import sys
+import types
+from pathlib import Path
 from typing import Any, Iterator
 
-__all__ = ["original_ziamath", "speed_up"]
+__all__ = ["defer_entity_expression", "original_ziamath", "speed_up"]
 
 #: (owner, attribute, original value) of everything :func:`speed_up` replaced.
 _REPLACED: list[tuple[Any, str, Any]] = []
@@ -50,6 +58,63 @@ _REPLACED: list[tuple[Any, str, Any]] = []
 #: The names of ziamath's entity table that are operators, not ``&name;`` (``\\*=`` is
 #: its key for ``*=``, escaped twice).
 _OPERATOR_NAMES = frozenset({":=", "\\*=", "==", "!="})
+
+#: SHA-256 of the ``escapes.py`` whose work :func:`defer_entity_expression` does (ziamath
+#: 0.12 and 0.13): what it replicates is known exactly; any other file is imported as is.
+_KNOWN_ESCAPES = frozenset({
+    "b46e53a928635b328f91822be9edea3b1113885d730fcdbaafc20963c64b44dc"})
+#: What that ``escapes.py`` adds to the entity table, in its order.
+_ESCAPES_ADDED = {":=": "≔", "\\*=": "⩮", "==": "⩵", "!=": "≠", "&InvisibleComma;": "",
+                  "&InvisibleTimes;": ""}
+
+
+def defer_entity_expression() -> None:
+    """Before ziamath is imported: its ``escapes`` module as it ships, except that the
+    2,079-way expression is compiled when first used instead of at import.
+
+    Only for the ``escapes.py`` known by its hash, and only while neither ziamath nor the
+    module is imported; otherwise nothing is done and ziamath imports its own.
+    """
+    if "ziamath" in sys.modules or "ziamath.escapes" in sys.modules:
+        return
+    spec = importlib.util.find_spec("ziamath")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return
+    folder = Path(list(spec.submodule_search_locations)[0])
+    try:
+        source = (folder / "escapes.py").read_bytes()
+    except OSError:
+        return
+    codes_spec = importlib.util.spec_from_file_location("ziamath.escape_codes",
+                                                        folder / "escape_codes.py")
+    if hashlib.sha256(source).hexdigest() not in _KNOWN_ESCAPES or codes_spec is None:
+        return
+    codes = importlib.util.module_from_spec(codes_spec)
+    codes_spec.loader.exec_module(codes)  # the table: a module of data, imported as usual
+
+    module = types.ModuleType("ziamath.escapes", "MathML escape codes (ziamath's, with "
+                              "the expression compiled on first use)")
+    module.__file__ = str(folder / "escapes.py")
+    module.ESCAPES = codes.ESCAPES
+    module.ESCAPES.update(_ESCAPES_ADDED)
+
+    def expression(name: str):
+        if name != "regex":
+            raise AttributeError(f"module 'ziamath.escapes' has no attribute {name!r}")
+        module.regex = re.compile("|".join(map(re.escape, module.ESCAPES.keys())))
+        return module.regex
+
+    def unescape(xmlstr: str) -> str:
+        """Remove MathML escape codes from xml string (ziamath's own)."""
+        xml = module.regex.sub(lambda match: module.ESCAPES[match.group(0)], xmlstr)
+        xml = re.sub(r"<mn.*>\s*-", "<mn>−", xml)
+        return re.sub(r"<mo.*>\s*-\s*</mo>", "<mo> − </mo>", xml)
+
+    module.__getattr__ = expression  # PEP 562: reached only while regex is not compiled
+    module.unescape = unescape
+    sys.modules["ziamath.escape_codes"] = codes
+    sys.modules["ziamath.escapes"] = module
+
 
 #: Parts whose layout never reads their left neighbour (their own parts' neighbours are
 #: their own): what was measured is what is laid out.

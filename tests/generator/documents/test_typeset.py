@@ -142,3 +142,35 @@ def test_signs_and_operator_scripts_are_set_as_in_tex(latex, spaced):
     from generator.documents.typeset import _tex_spacing
     assert _tex_spacing(latex) == spaced
 
+
+
+_ENTITIES = """
+import json, sys
+sys.path.insert(0, {root!r})
+if {defer}:
+    from generator.documents.ziamath_speedups import defer_entity_expression
+    defer_entity_expression()
+import ziamath.escapes as escapes
+compiled_at_import = "regex" in vars(escapes)
+sample = '<mo>&alpha;&bogus;&InvisibleTimes;:= \\\\*= == != </mo><mn> -2</mn>'
+print(json.dumps([list(escapes.ESCAPES.items()), escapes.unescape(sample),
+                  escapes.regex.pattern[:80], compiled_at_import]))
+"""
+
+
+def test_the_deferred_entity_table_is_ziamaths_own():
+    """ziamath's escapes module, loaded without compiling its expression at import, holds
+    the same table and unescapes the same way (the expression is compiled when used)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[3])
+    shipped, deferred = (
+        json.loads(subprocess.run([sys.executable, "-c", _ENTITIES.format(root=root, defer=d)],
+                                  capture_output=True, text=True, check=True).stdout)
+        for d in (False, True))
+    assert deferred[:3] == shipped[:3]
+    assert "&alpha;" in dict(shipped[0]) and shipped[1].startswith("<mo>α")
+    assert (shipped[3], deferred[3]) == (True, False)
