@@ -12,11 +12,16 @@ shared with other work the wall time of both sides stretches, their CPU time muc
 2. for each class size (default 10, 30 and 100 students x 10 problems): ``generate_class``
    (worksheets, answer key, solutions, manifest; typeset maths) beside plain WeasyPrint
    rendering the same documents' HTML with the maths left as text, BOTH on the same
-   number of processes; seconds per student and the ratio;
+   number of processes; seconds per student and the ratio.  Each size runs ``--repeat``
+   times (ours, then plain, alternately; medians printed, with the range of the ratios),
+   each run with a class seed of its own, so no run meets a formula, derivative or
+   version that an earlier run (or the baseline's versions, made in this process) left
+   in a cache;
 3. the first class size again on a Dask ``LocalCluster`` (127.0.0.1) with 1 and 2
    single-threaded workers, when Dask is installed.
 
     python benchmarks/worksheets.py [--sizes 10,30,100] [--problems 10] [--workers 2]
+                                    [--repeat 3] [--no-dask]
 """
 
 from __future__ import annotations
@@ -108,6 +113,14 @@ class Clock:
         self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
 
     @staticmethod
+    def median(clocks: list["Clock"]) -> "Clock":
+        """The median wall and the median CPU seconds of several runs."""
+        middle = Clock()
+        middle.wall = sorted(c.wall for c in clocks)[len(clocks) // 2]
+        middle.cpu = sorted(c.cpu for c in clocks)[len(clocks) // 2]
+        return middle
+
+    @staticmethod
     def _cpu() -> float:
         t = os.times()
         return t.user + t.system + t.children_user + t.children_system
@@ -117,12 +130,20 @@ def students(count: int) -> list[Student]:
     return [Student(f"s{k:04d}", f"{NAMES[k % len(NAMES)]} {k}") for k in range(1, count + 1)]
 
 
-def ours(class_students, problems: int, out: Path, **engine) -> Clock:
+def ours(class_students, problems: int, out: Path, *, seed: int, **engine) -> Clock:
     with Clock() as clock:
         result = generate_class(shipped_banks(), class_students, problems=problems,
-                                seed=SEED, out=out, info=INFO, progress=False, **engine)
+                                seed=seed, out=out, info=INFO, progress=False,
+                                family_ids=families(problems), **engine)
     assert not result.failed, result.failed
     return clock
+
+
+def families(problems: int) -> list[str]:
+    """The same families for every run (chosen with :data:`SEED`); each run has its own
+    class seed, so its students' parameters, formulas and answers are new to every
+    cache (the versions the baseline makes in this process are never met again)."""
+    return [f.id for _, f in choose_families(shipped_banks(), problems, seed=SEED)]
 
 
 def _plain_student(version) -> int:
@@ -136,11 +157,12 @@ def _plain_key(sections, first: bool, total: int) -> int:
     return len(render_pdf(answer_key_html(sections, INFO, first=first, versions_total=total)))
 
 
-def baseline(class_students, problems: int, workers: int) -> Clock:
+def baseline(class_students, problems: int, workers: int, *, seed: int) -> Clock:
     """The same documents with the maths as plain text, rendered by WeasyPrint on the
     same number of processes (versions made beforehand, not timed)."""
-    chosen = choose_families(shipped_banks(), problems, seed=SEED)
-    versions = [make_version(s, chosen, seed=SEED) for s in class_students]
+    chosen = choose_families(shipped_banks(), problems, seed=seed,
+                             family_ids=families(problems))
+    versions = [make_version(s, chosen, seed=seed) for s in class_students]
     sections = [key_section_html(v, math=plain_html) for v in versions]
     with Clock() as clock, ProcessPoolExecutor(max_workers=workers) as pool:
         jobs = [pool.submit(_plain_student, v) for v in versions]
@@ -201,23 +223,37 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,30,100")
     parser.add_argument("--problems", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each class size, alternating with the baseline")
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(startup_report(args.workers), flush=True)
     print(f"{'students':>8} {'calcdrill wall/CPU s':>21} {'plain wall/CPU s':>17} "
           f"{'ratio wall/CPU':>15} {'CPU s/student':>14}  ({args.problems} problems, "
-          f"{args.workers} processes each side)", flush=True)
+          f"{args.workers} processes each side; medians of {args.repeat} runs, each run a "
+          f"new class seed, ours then plain)", flush=True)
     first_time = None
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             group = students(size)
-            mine = ours(group, args.problems, Path(tmp, f"o{size}"), workers=args.workers)
-            plain = baseline(group, args.problems, args.workers)
+            runs = []
+            for r in range(args.repeat):
+                seed = SEED + 1000 * size + r
+                mine = ours(group, args.problems, Path(tmp, f"o{size}-{r}"), seed=seed,
+                            workers=args.workers)
+                plain = baseline(group, args.problems, args.workers, seed=seed)
+                runs.append((mine, plain))
+            mine = Clock.median([m for m, _ in runs])
+            plain = Clock.median([p for _, p in runs])
+            wall = sorted(m.wall / p.wall for m, p in runs)
+            cpu = sorted(m.cpu / p.cpu for m, p in runs)
             first_time = first_time or (size, mine)
+            spread = (f"  runs: wall {wall[0]:.2f}-{wall[-1]:.2f}, CPU {cpu[0]:.2f}-{cpu[-1]:.2f}"
+                      if len(runs) > 1 else "")
             print(f"{size:>8} {mine.wall:>10.1f} / {mine.cpu:>7.1f} {plain.wall:>7.1f} / "
-                  f"{plain.cpu:>7.1f} {mine.wall / plain.wall:>6.2f} / {mine.cpu / plain.cpu:>5.2f}"
-                  f" {mine.cpu / size:>8.2f} (plain {plain.cpu / size:.2f})", flush=True)
+                  f"{plain.cpu:>7.1f} {wall[len(wall) // 2]:>6.2f} / {cpu[len(cpu) // 2]:>5.2f}"
+                  f" {mine.cpu / size:>8.2f} (plain {plain.cpu / size:.2f}){spread}", flush=True)
         if args.no_dask:
             return
         try:
@@ -230,7 +266,7 @@ def main() -> None:
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                               host="127.0.0.1", dashboard_address=None) as cluster:
                 took = ours(students(size), args.problems, Path(tmp, f"d{workers}"),
-                            scheduler=cluster.scheduler_address)
+                            seed=SEED + 7 + workers, scheduler=cluster.scheduler_address)
             print(f"Dask LocalCluster, {workers} worker(s): {size} students in "
                   f"{took.wall:.1f} s wall ({took.wall / size:.2f} s/student; local pool of "
                   f"{args.workers}: {local.wall:.1f} s)", flush=True)
