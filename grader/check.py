@@ -8,14 +8,15 @@ from functools import lru_cache
 from typing import Iterable, Literal, Mapping, Sequence
 
 from grader import feedback
-from grader.equivalence import Domain
+from grader.equivalence import Domain, ruled_out
 from grader.errors import AmbiguousReading, ReadError
 from grader.intervals import grade_interval
 from grader.kinds import GRADERS, Context, Graded, grade_label
 from grader.latex import to_latex
 from grader.matexpr import grade_matrix_expression
 from grader.parse import MAX_LENGTH, parse
-from grader.tree import Eq, Matrix, Node, SetOf, Tuple, Vector, misplaced
+from grader.tree import (Eq, Matrix, Node, SetOf, Tuple, Vector, has_plus_minus, is_scalar,
+                         misplaced)
 
 __all__ = ["KINDS", "Mistake", "Verdict", "check"]
 
@@ -212,10 +213,21 @@ def _check_interval(expected: str, answer: str, variables: tuple[str, ...],
 
 def _known_mistake(graded: Graded, answer_tree: Node, mistakes: Iterable[Mistake],
                    variables: tuple[str, ...], ctx: Context, kind: str) -> tuple[Graded, str]:
-    """Swap generic feedback for a known mistake's own when the answer matches it."""
-    for known in mistakes:
-        wrong_tree = _read_expected(known.answer, variables, kind == "number")
-        if GRADERS[kind](wrong_tree, answer_tree, ctx).status == "correct":
+    """Swap generic feedback for a known mistake's own when the answer matches it.
+
+    A single expression is first screened against all the mistakes at once, at the
+    sample points (:func:`~grader.equivalence.ruled_out`); only the mistakes left are
+    graded against the answer, which decides as before.
+    """
+    mistakes = tuple(mistakes)
+    trees = [_read_expected(known.answer, variables, kind == "number") for known in mistakes]
+    skip = [False] * len(trees)
+    if (kind == "expression" and ctx.tolerance is None and len(trees) > 1
+            and is_scalar(answer_tree) and not has_plus_minus(answer_tree)
+            and all(is_scalar(t) and not has_plus_minus(t) for t in trees)):
+        skip = ruled_out(trees, answer_tree, ctx.domain)
+    for known, wrong_tree, screened_out in zip(mistakes, trees, skip):
+        if not screened_out and GRADERS[kind](wrong_tree, answer_tree, ctx).status == "correct":
             return Graded("incorrect", graded.score, known.feedback), known.name or known.answer
     return graded, ""
 

@@ -43,7 +43,7 @@ from grader.numeric import (
 from grader.powers import positive_bases
 from grader.tree import BinOp, Call, Node, has_calls, walk
 
-__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare", "surely_different"]
+__all__ = ["ASSUMPTIONS", "Comparison", "Domain", "compare", "ruled_out", "surely_different"]
 
 ASSUMPTIONS = ("real", "positive", "nonnegative", "nonzero")
 #: Points evaluated in the float screen, per sampling round.
@@ -845,6 +845,44 @@ def _probe(node: Node, domain: Domain, deadline: float):
         _PROBES.clear()
     _PROBES[key] = value
     return value
+
+
+#: A known mistake is ruled out for an answer when they differ by more than this
+#: (relative) at most of the points where both are real: far beyond rounding, so that
+#: a mistake equal to the answer is never ruled out by float noise.
+_RULED_OUT_GAP = 1e-6
+
+
+def ruled_out(mistakes: list[Node], answer: Node, domain: Domain) -> list[bool]:
+    """For each known mistake, whether the answer's values at the sample points already
+    show that the answer is not that mistake.
+
+    The answer is evaluated once for all of them, each mistake's values come from the
+    cache of expected values: a screen before :func:`compare` confirms the mistakes
+    left (it decides; this only spares it the mistakes that are plainly something else).
+    False ("may be it") wherever the points say too little.
+
+    >>> from grader.parse import parse
+    >>> d = Domain.of(["x"])
+    >>> read = lambda text: parse(text, variables=("x",))
+    >>> ruled_out([read("exp(x^2)"), read("2x exp(x^2)"), read("sqrt(-1 - x^2)")],
+    ...           read("2*x*e^(x^2)"), d)
+    [True, False, False]
+    """
+    points = _complex_points(domain, False)
+    answer_values, answer_left = evaluate_np_real(answer, points)
+    verdicts = []
+    for mistake in mistakes:
+        values, real = _expected_values(mistake, domain, False)
+        with np.errstate(all="ignore"):
+            both = real & ~answer_left & np.isfinite(answer_values) & np.isfinite(values)
+            if both.sum() < MIN_POINTS:
+                verdicts.append(False)
+                continue
+            a, m = answer_values[both], values[both]
+            far = np.abs(a - m) > _RULED_OUT_GAP * np.maximum(np.abs(a), np.abs(m)) + 1e-12
+        verdicts.append(bool(far.mean() > 0.5))
+    return verdicts
 
 
 def surely_different(expected: Node, answer: Node, domain: Domain, *,

@@ -352,3 +352,45 @@ class TestStructureInsideACalculation:
     def test_plus_minus_inside_an_entry_is_wrong_not_a_crash(self, kind, expected, answer):
         """A ± inside an entry or a coordinate stands for two answers: incorrect."""
         assert check(expected, answer, kind=kind).status == "incorrect"
+
+
+# -- known mistakes: screened together, then confirmed ----------------------------------
+
+CHAIN = "2*x*exp(x^2)"
+CHAIN_MISTAKES = [Mistake("exp(x^2)", "Chain rule forgotten.", "chain"),
+                  Mistake("2*exp(x^2)", "The inner derivative is 2x, not 2.", "inner"),
+                  Mistake("x^2*exp(x^2)", "Differentiate x^2, do not copy it.", "copied"),
+                  Mistake("2*x*exp(2*x)", "The exponent stays x^2.", "exponent")]
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    ("e^(x^2)", "chain"), ("exp(x*x)", "chain"), ("e^(x²)", "chain"),
+    ("2e^(x^2)", "inner"), ("exp(x^2)*2", "inner"),
+    ("x²e^(x²)", "copied"), ("x*x*exp(x^2)", "copied"),
+    ("2x e^(2x)", "exponent"), ("x*2*exp(x+x)", "exponent"),
+    ("3*exp(x^2)", ""), ("2*x*exp(x^2) + 1e-7", ""), ("0", ""),
+])
+def test_a_known_mistake_typed_any_way_gets_its_feedback(answer, mistake):
+    verdict = check(CHAIN, answer, variables=["x"], mistakes=CHAIN_MISTAKES)
+    assert (verdict.status, verdict.mistake) == ("incorrect", mistake)
+    if mistake:
+        assert verdict.feedback == next(m.feedback for m in CHAIN_MISTAKES if m.name == mistake)
+
+
+def test_mistakes_plainly_unlike_the_answer_are_not_graded_one_by_one(monkeypatch):
+    """Screened at the sample points: only the main grading (and the mistake the answer
+    is) go through the full grader."""
+    import importlib
+
+    check_module = importlib.import_module("grader.check")  # the module, not the function
+
+    grade = check_module.GRADERS["expression"]
+    calls = []
+    monkeypatch.setitem(check_module.GRADERS, "expression",
+                        lambda e, a, ctx: calls.append(e) or grade(e, a, ctx))
+    assert check(CHAIN, "3*exp(x^2)", variables=["x"], mistakes=CHAIN_MISTAKES).mistake == ""
+    assert len(calls) == 1
+    calls.clear()
+    assert check(CHAIN, "x*x*e^(x^2)", variables=["x"],
+                 mistakes=CHAIN_MISTAKES).mistake == "copied"
+    assert len(calls) == 2
