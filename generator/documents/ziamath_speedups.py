@@ -194,7 +194,8 @@ def speed_up(ziamath) -> None:
         if tag == "mfrac":
             if node.leftsibling() is not None:
                 node.nodes, node.nodexy, node.bbox = [], [], BBox(0, 0, 0, 0)
-                node._setup(**row)
+                # with what Mfrac.__init__ hands its _setup
+                node._setup(**{**{k: v for k, v in row.items() if k != "sup"}, "frac": True})
             return True
         if tag == "mtable":
             element = node.element

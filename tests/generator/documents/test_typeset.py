@@ -100,6 +100,8 @@ ROWS = [
     r"\left(\begin{array}{cc} 1 & 2 \\ 3 & 4\end{array}\right) \left\{ 1, 2 \right\}",
     r"\left( a^{\frac{1}{2}} \sqrt{x} \right) \left\| \frac{x}{\left( y \right)} \right\| "
     r"\mathrm{tr}(X) \ne 2",
+    # a fraction placed again after its neighbour, inside a fraction
+    r"F^{-1}(u) = \frac{\tan{\left(\pi \left(u - \frac{1}{2}\right) \right)}}{2} + 2",
 ]
 
 
