@@ -145,7 +145,12 @@ def inverse_cdf(F, wrt, u):
 
 def _zeros(g, x) -> list:
     """Distinct real zeros of a rational function g of x, sorted (exact, via Poly)."""
-    numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(g)))
+    if g.is_polynomial(x):
+        # Its own numerator over 1: together and cancel (most of the cost) would at most
+        # scale it by a constant, which moves no root.
+        numerator, denominator = g, sympy.Integer(1)
+    else:
+        numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(g)))
     if not numerator.has(x):
         return []
     try:
@@ -156,9 +161,9 @@ def _zeros(g, x) -> list:
     return [r for r in distinct if denominator.subs(x, r) != 0]
 
 
-def _critical(f, x) -> list:
-    """Distinct real zeros of f', sorted."""
-    return _zeros(sympy.diff(f, x), x)
+def _critical(f, x, df=None) -> list:
+    """Distinct real zeros of f' (``df`` when the caller has it already), sorted."""
+    return _zeros(sympy.diff(f, x) if df is None else df, x)
 
 
 @register
@@ -196,7 +201,7 @@ def monotonicity_1d(f, wrt, flip=0, alternate=0):
     """
     x = _one(wrt)
     df = sympy.diff(f, x)
-    signs = [_sign(df.subs(x, p)) for p in _test_points(_critical(f, x))]
+    signs = [_sign(df.subs(x, p)) for p in _test_points(_critical(f, x, df))]
     if int(alternate):
         signs = [signs[0] * (-1) ** k for k in range(len(signs))]
     if int(flip):
@@ -215,7 +220,7 @@ def classify_critical_1d(f, wrt, swap=0, alternate=0):
     """
     x = _one(wrt)
     df = sympy.diff(f, x)
-    points = _critical(f, x)
+    points = _critical(f, x, df)
     signs = [_sign(df.subs(x, p)) for p in _test_points(points)]
     labels = []
     for k in range(len(points)):
