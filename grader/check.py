@@ -76,6 +76,17 @@ def _read_expected(text: str, variables: tuple[str, ...], allow_complex: bool) -
                         err.span, text) from None
 
 
+@lru_cache(maxsize=2048)
+def _read_answer(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
+    """The tree of an answer, read once per process for each (text, variables) met.
+
+    A generator checks each known mistake against the key and every other mistake, and a
+    class types the same answers again and again.  Trees are immutable; only readings
+    are cached, so a ReadError (or AmbiguousReading) is raised afresh every time.
+    """
+    return parse(text, variables=variables, allow_complex=allow_complex)
+
+
 def check(
     expected: str,
     answer: str,
@@ -163,7 +174,7 @@ def check(
         answer = "{}"
     ctx = Context(domain, tolerance, deadline)
     try:
-        answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
+        answer_tree = _read_answer(answer, variables, complex_ok)
     except AmbiguousReading as err:
         # Grade every reading: if they agree, how the answer was meant does not matter.
         verdicts = [_grade_tree(expected_tree, tree, ctx, kind, mistakes, variables, answer)
