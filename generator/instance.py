@@ -405,10 +405,11 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         # A mistake that gives the right answer for these parameters (a transposed
         # symmetric matrix) cannot be told apart from it, so it is not listed...
         # ...nor is one that gives the same answer as a mistake already listed.
+        # Only the verdict is needed, not the feedback a student would read: explain=False.
         def same(other: str) -> bool:
             return check(other, wrong_text, kind=family.answer_kind, variables=variables,
                          assume=family.assume, tolerance=family.tolerance,
-                         shapes=family.shapes or None).status == "correct"
+                         shapes=family.shapes or None, explain=False).status == "correct"
 
         if same(answer):
             same_as_answer.append(spec.name)

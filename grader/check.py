@@ -98,6 +98,7 @@ def check(
     mistakes: Iterable[Mistake] = (),
     time_limit: float = TIME_LIMIT,
     shapes: Mapping[str, object] | None = None,
+    explain: bool = True,
 ) -> Verdict:
     """Grade ``answer`` against ``expected``.
 
@@ -114,6 +115,11 @@ def check(
         shapes: for ``matrix-expression``: the declared matrices and vectors, as in
             ``{"X": "n×d", "w": "d"}`` (one size is a column vector; other names are
             scalars).  ``assume`` may then say ``{"A": "symmetric"}``.
+        explain: False when only ``status`` is wanted (as when a generator checks that a
+            known mistake differs from the key): the status is the one full grading
+            gives (save that a full grading of a matrix expression may run out of time
+            looking for a hint, and say ``undecided``), but ``score``, ``feedback`` and
+            ``interpreted`` are not worked out and must not be read.
 
     Returns:
         A :class:`Verdict`.  Student input never raises.
@@ -143,7 +149,7 @@ def check(
     if kind == "matrix-expression":
         outcome = grade_matrix_expression(
             expected, answer, shapes=shapes or {}, assume=assume, variables=variables,
-            mistakes=mistakes, deadline=time.monotonic() + time_limit)
+            mistakes=mistakes, deadline=time.monotonic() + time_limit, explain=explain)
         return Verdict(outcome.status, outcome.score, outcome.feedback,  # type: ignore[arg-type]
                        outcome.interpreted, outcome.mistake)
     domain = Domain.of(variables, assume)
@@ -172,11 +178,13 @@ def check(
         answer = list_separators(answer)
     if kind == "set" and " ".join(answer.lower().split()).strip(" .") in _EMPTY_SET_WORDS:
         answer = "{}"
-    ctx = Context(domain, tolerance, deadline)
+    ctx = Context(domain, tolerance, deadline, explain)
     try:
         answer_tree = _read_answer(answer, variables, complex_ok)
     except AmbiguousReading as err:
         # Grade every reading: if they agree, how the answer was meant does not matter.
+        # Agreeing includes the score, so each reading is graded in full.
+        ctx = replace(ctx, explain=True)
         verdicts = [_grade_tree(expected_tree, tree, ctx, kind, mistakes, variables, answer)
                     for _, tree in err.readings]
         if len({(v.status, v.score) for v in verdicts}) == 1:
@@ -202,7 +210,7 @@ def _grade_tree(expected_tree: Node, answer_tree: Node, ctx: Context, kind: str,
     if graded.status == "incorrect":
         graded, mistake = _known_mistake(graded, answer_tree, mistakes, variables, ctx, kind)
     return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
-                   to_latex(answer_tree), mistake)
+                   to_latex(answer_tree) if ctx.explain else "", mistake)
 
 
 def _check_interval(expected: str, answer: str, variables: tuple[str, ...],
