@@ -24,6 +24,7 @@ import math
 
 import sympy
 
+from generator.banks import memo
 from generator.banks.limits import (MAX_DIFF_ORDER, MAX_DIGITS, MAX_MATRIX_SIDE,
                                     MAX_NUMBER_DIGITS, check_size, check_square)
 from generator.banks.matrices import matrix_expression_op
@@ -242,14 +243,14 @@ def _op_diff(args, scope):
         raise DeriveError(f"diff: the order must be a whole number from 0 to "
                           f"{MAX_DIFF_ORDER}, not {order!r}")
     if isinstance(expr, sympy.MatrixBase):
-        return expr.applyfunc(lambda e: sympy.diff(e, var, order))
-    return sympy.diff(expr, var, order)
+        return expr.applyfunc(lambda e: memo.diff(e, var, order))
+    return memo.diff(expr, var, order)
 
 
 def _op_gradient(args, scope):
     expr, wrt = _args(args, (2,), "gradient")
     f = _value(expr, scope)
-    return sympy.Matrix([sympy.diff(f, v) for v in _symbols(wrt, scope)])
+    return sympy.Matrix([memo.diff(f, v) for v in _symbols(wrt, scope)])
 
 
 def _op_jacobian(args, scope):
