@@ -68,15 +68,6 @@ class Verdict:
 
 
 @lru_cache(maxsize=2048)
-def _read_expected(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
-    try:
-        return parse(text, variables=variables, allow_complex=allow_complex)
-    except ReadError as err:
-        raise ReadError(f"the expected answer {text!r} cannot be read: {err.message}",
-                        err.span, text) from None
-
-
-@lru_cache(maxsize=2048)
 def _read_answer(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
     """The tree of an answer, read once per process for each (text, variables) met.
 
@@ -85,6 +76,17 @@ def _read_answer(text: str, variables: tuple[str, ...], allow_complex: bool) -> 
     are cached, so a ReadError (or AmbiguousReading) is raised afresh every time.
     """
     return parse(text, variables=variables, allow_complex=allow_complex)
+
+
+@lru_cache(maxsize=2048)
+def _read_expected(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
+    # Read as an answer is (a generator grades a mistake as an answer, then grades the
+    # next mistake against it), with the instructor's error message.
+    try:
+        return _read_answer(text, variables, allow_complex)
+    except ReadError as err:
+        raise ReadError(f"the expected answer {text!r} cannot be read: {err.message}",
+                        err.span, text) from None
 
 
 def check(
