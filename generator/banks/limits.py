@@ -176,9 +176,11 @@ def check_size(value: Any, what: str = "the value") -> Any:
 #: Values that passed every check but the node budget, with their node counts.  A family's
 #: values are checked again each time an expression or operation takes them by name; a
 #: value's verdict depends on nothing but the value (equal SymPy values are the same tree),
-#: so its nodes are looked at once per process.  Cleared when full.
+#: so its nodes are looked at once per process.  Only small values are kept, and the
+#: table is cleared when full, so what it holds stays small.
 _COUNTED: dict[sympy.Basic, int] = {}
-_MAX_COUNTED = 4096
+_MAX_COUNTED = 256
+_MAX_COUNTED_NODES = 1_000
 
 
 def _check(value: Any, what: str, budget: list[int], depth: int) -> None:
@@ -223,9 +225,10 @@ def _check(value: Any, what: str, budget: list[int], depth: int) -> None:
                 raise DeriveError(f"{what} holds a number with over {MAX_NUMBER_DIGITS} digits")
         elif isinstance(node, sympy.Pow):
             _check_power(node, what)
-    if len(_COUNTED) >= _MAX_COUNTED:
-        _COUNTED.clear()
-    _COUNTED[value] = start - budget[0]
+    if start - budget[0] <= _MAX_COUNTED_NODES:
+        if len(_COUNTED) >= _MAX_COUNTED:
+            _COUNTED.clear()
+        _COUNTED[value] = start - budget[0]
 
 
 def _check_power(node: sympy.Pow, what: str) -> None:

@@ -4,7 +4,8 @@ A family's values often take the same derivative twice: ``df: {diff: [f, x]}`` a
 a solver that differentiates ``f`` again (critical points, their classification), or a
 gradient and a Hessian of one function.  A derivative depends on nothing but the
 expression and the variable (equal SymPy values are one tree, and SymPy objects are
-immutable), so it can be shared.  Errors are raised, never remembered.
+immutable), so it can be shared.  Errors are raised, never remembered.  Only the last
+few results are kept: the repeats are within one instance.
 """
 
 from __future__ import annotations
@@ -29,6 +30,6 @@ def diff(expr: Any, var: sympy.Symbol, order: int = 1) -> Any:
     return sympy.diff(expr, var, order)  # a list or a mutable matrix: not hashable
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=128)
 def _diff(expr: sympy.Basic, var: sympy.Symbol, order: int) -> Any:
     return sympy.diff(expr, var, order)

@@ -157,7 +157,7 @@ def _zeros(g, x) -> list:
     return _find_zeros(g, x)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=128)
 def _remembered_zeros(g, x) -> tuple:
     return tuple(_find_zeros(g, x))
 

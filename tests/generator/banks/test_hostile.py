@@ -370,18 +370,20 @@ class TestSizeCheckedAgain:
     """A value is checked each time it is used; one that passed is remembered."""
 
     X = sympy.Symbol("x")
-    # 11,001 nodes: within the budget (20,000) alone, over it twice.
-    BIG = sympy.Add(*sympy.symbols("x0:11000"))
+    # 901 nodes: small enough to be remembered; 23 copies are over the budget (20,000).
+    VALUE = sympy.Add(*sympy.symbols("x0:900"))
 
     @pytest.mark.parametrize("remembered", [False, True])
     def test_a_value_that_passed_still_counts_against_the_budget(self, remembered):
-        """Two copies of a value that passed alone are refused, remembered or not."""
+        """Copies of a value that passed alone are refused together, remembered or not."""
         limits._COUNTED.clear()
         if remembered:
-            assert limits.check_size(self.BIG, "f") is self.BIG
+            assert limits.check_size(self.VALUE, "f") is self.VALUE
+            assert limits._COUNTED == {self.VALUE: 901}
         with pytest.raises(DeriveError) as info:
-            limits.check_size([self.BIG, self.BIG], "the list")
-        assert str(info.value) == ("the list is too large (over 20000 terms and factors)")
+            limits.check_size([self.VALUE] * 23, "the list")
+        assert str(info.value) == "the list is too large (over 20000 terms and factors)"
+        assert limits.check_size([self.VALUE] * 22, "the list") == [self.VALUE] * 22
 
     def test_a_refused_value_is_refused_again(self):
         """A value with a number too large is refused every time, not remembered."""
