@@ -338,7 +338,8 @@ class _Shower:
         self.cache: dict[tuple[str, str, int], str] = {}
 
     def __call__(self, name: str, how: str, digits: int) -> str:
-        key = (name, how, digits)
+        # Digits matter to |decimal only: {{ f }} and {{ f|latex }} are one LaTeX.
+        key = (name, how, digits if how == "decimal" else 0)
         if key not in self.cache:
             value = self.values[name]
             try:
@@ -367,12 +368,16 @@ def _render(family: Family, key: str, source: str, show: _Shower) -> str:
         raise _bank_error(family, key, err.reason) from None
 
 
-def _answer_latex(family: Family, value: Any) -> str:
+def _answer_latex(family: Family, value: Any, shown: _Shower) -> str:
     """The key as documents print it: as its kind is written (a set in braces, a point
     in parentheses), in the forms the family's ``display:`` asks for."""
     name = family.answer_value if family.answer_value in family.values else None
     if family.answer_kind in ("set", "point"):
         return answer_latex(value, family.answer_kind, **family.display.options(name))
+    # A named answer is often shown by the solution already: the same LaTeX, printed once.
+    printed = shown.cache.get((name, "latex", 0))
+    if name is not None and printed is not None:
+        return printed
     return latex(value, **family.display.options(name))
 
 
@@ -400,10 +405,11 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         # A mistake that gives the right answer for these parameters (a transposed
         # symmetric matrix) cannot be told apart from it, so it is not listed...
         # ...nor is one that gives the same answer as a mistake already listed.
+        # Only the verdict is needed, not the feedback a student would read: explain=False.
         def same(other: str) -> bool:
             return check(other, wrong_text, kind=family.answer_kind, variables=variables,
                          assume=family.assume, tolerance=family.tolerance,
-                         shapes=family.shapes or None).status == "correct"
+                         shapes=family.shapes or None, explain=False).status == "correct"
 
         if same(answer):
             same_as_answer.append(spec.name)
@@ -415,7 +421,8 @@ def _build(bank: Bank, family: Family, seed: int, params: dict[str, Any], scope:
         code=code, bank=bank.id, bank_title=bank.title, version=version,
         family=family.id, family_title=family.title, seed=seed, covers=family.covers,
         difficulty=family.difficulty, prompt=prompt, kind=family.answer_kind, answer=answer,
-        answer_latex=_answer_latex(family, value), variables=tuple(variables), assume=dict(family.assume),
+        answer_latex=_answer_latex(family, value, context), variables=tuple(variables),
+        assume=dict(family.assume),
         tolerance=family.tolerance, solution=solution, mistakes=tuple(mistakes),
         params={k: answer_text(v, "expression") for k, v in params.items()},
         values=dict(scope.values), same_as_answer=tuple(same_as_answer),

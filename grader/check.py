@@ -69,9 +69,22 @@ class Verdict:
 
 
 @lru_cache(maxsize=2048)
+def _read_answer(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
+    """The tree of an answer, read once per process for each (text, variables) met.
+
+    A generator checks each known mistake against the key and every other mistake, and a
+    class types the same answers again and again.  Trees are immutable; only readings
+    are cached, so a ReadError (or AmbiguousReading) is raised afresh every time.
+    """
+    return parse(text, variables=variables, allow_complex=allow_complex)
+
+
+@lru_cache(maxsize=2048)
 def _read_expected(text: str, variables: tuple[str, ...], allow_complex: bool) -> Node:
+    # Read as an answer is (a generator grades a mistake as an answer, then grades the
+    # next mistake against it), with the instructor's error message.
     try:
-        return parse(text, variables=variables, allow_complex=allow_complex)
+        return _read_answer(text, variables, allow_complex)
     except ReadError as err:
         raise ReadError(f"the expected answer {text!r} cannot be read: {err.message}",
                         err.span, text) from None
@@ -88,6 +101,7 @@ def check(
     mistakes: Iterable[Mistake] = (),
     time_limit: float = TIME_LIMIT,
     shapes: Mapping[str, object] | None = None,
+    explain: bool = True,
 ) -> Verdict:
     """Grade ``answer`` against ``expected``.
 
@@ -104,6 +118,11 @@ def check(
         shapes: for ``matrix-expression``: the declared matrices and vectors, as in
             ``{"X": "n×d", "w": "d"}`` (one size is a column vector; other names are
             scalars).  ``assume`` may then say ``{"A": "symmetric"}``.
+        explain: False when only ``status`` is wanted (as when a generator checks that a
+            known mistake differs from the key): the status is the one full grading
+            gives (save that a full grading of a matrix expression may run out of time
+            looking for a hint, and say ``undecided``), but ``score``, ``feedback`` and
+            ``interpreted`` are not worked out and must not be read.
 
     Returns:
         A :class:`Verdict`.  Student input never raises.
@@ -133,7 +152,7 @@ def check(
     if kind == "matrix-expression":
         outcome = grade_matrix_expression(
             expected, answer, shapes=shapes or {}, assume=assume, variables=variables,
-            mistakes=mistakes, deadline=time.monotonic() + time_limit)
+            mistakes=mistakes, deadline=time.monotonic() + time_limit, explain=explain)
         return Verdict(outcome.status, outcome.score, outcome.feedback,  # type: ignore[arg-type]
                        outcome.interpreted, outcome.mistake)
     domain = Domain.of(variables, assume)
@@ -162,11 +181,13 @@ def check(
         answer = list_separators(answer)
     if kind == "set" and " ".join(answer.lower().split()).strip(" .") in _EMPTY_SET_WORDS:
         answer = "{}"
-    ctx = Context(domain, tolerance, deadline)
+    ctx = Context(domain, tolerance, deadline, explain)
     try:
-        answer_tree = parse(answer, variables=variables, allow_complex=complex_ok)
+        answer_tree = _read_answer(answer, variables, complex_ok)
     except AmbiguousReading as err:
         # Grade every reading: if they agree, how the answer was meant does not matter.
+        # Agreeing includes the score, so each reading is graded in full.
+        ctx = replace(ctx, explain=True)
         verdicts = [_grade_tree(expected_tree, tree, ctx, kind, mistakes, variables, answer)
                     for _, tree in err.readings]
         if len({(v.status, v.score) for v in verdicts}) == 1:
@@ -192,7 +213,7 @@ def _grade_tree(expected_tree: Node, answer_tree: Node, ctx: Context, kind: str,
     if graded.status == "incorrect":
         graded, mistake = _known_mistake(graded, answer_tree, mistakes, variables, ctx, kind)
     return Verdict(graded.status, graded.score, graded.feedback,  # type: ignore[arg-type]
-                   to_latex(answer_tree), mistake)
+                   to_latex(answer_tree) if ctx.explain else "", mistake)
 
 
 def _check_interval(expected: str, answer: str, variables: tuple[str, ...],
@@ -226,8 +247,9 @@ def _known_mistake(graded: Graded, answer_tree: Node, mistakes: Iterable[Mistake
             and is_scalar(answer_tree) and not has_plus_minus(answer_tree)
             and all(is_scalar(t) and not has_plus_minus(t) for t in trees)):
         skip = ruled_out(trees, answer_tree, ctx.domain)
+    quick = replace(ctx, explain=False)  # whether it is the mistake; the mistake says why
     for known, wrong_tree, screened_out in zip(mistakes, trees, skip):
-        if not screened_out and GRADERS[kind](wrong_tree, answer_tree, ctx).status == "correct":
+        if not screened_out and GRADERS[kind](wrong_tree, answer_tree, quick).status == "correct":
             return Graded("incorrect", graded.score, known.feedback), known.name or known.answer
     return graded, ""
 

@@ -29,11 +29,18 @@ MAX_SET_ELEMENTS = 50
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a grader needs besides the two trees."""
+    """Everything a grader needs besides the two trees.
+
+    ``explain`` False asks for the status alone (a caller that only needs to know whether
+    an answer is right): the status is the one a full grading gives, but the work that
+    serves only feedback and partial credit is skipped, so ``score`` and ``feedback``
+    are not to be read.
+    """
 
     domain: Domain
     tolerance: float | None
     deadline: float
+    explain: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def _grade_scalar(expected: Node, answer: Node, ctx: Context) -> Comparison:
     """Equal, different or undecided, honouring the tolerance for numeric entries."""
     if ctx.tolerance is not None and not free_names(expected) and not free_names(answer):
         return _within_tolerance(expected, answer, ctx)
-    return compare(expected, answer, ctx.domain, deadline=ctx.deadline)
+    return compare(expected, answer, ctx.domain, deadline=ctx.deadline, explain=ctx.explain)
 
 
 def _within_tolerance(expected: Node, answer: Node, ctx: Context) -> Comparison:
@@ -101,6 +108,8 @@ def _scalar_verdict(comparison: Comparison, expected: Node, answer: Node, ctx: C
         return Graded("correct", 1.0, feedback.CORRECT)
     if comparison.status == "undecided":
         return Graded("undecided", 0.0, feedback.UNDECIDED)
+    if not ctx.explain:
+        return _incorrect("")
     if comparison.hint == "tolerance":
         return _incorrect(f"Your value is further than {ctx.tolerance:g} from the correct one.")
     if ctx.tolerance is None and _approximate(answer, expected, ctx):
@@ -165,10 +174,14 @@ def _grade_entries(expected: list[Node], answer: list[Node], names: list[str], c
     for name, e, a in zip(names, expected, answer):
         if not _single(a):
             wrong.append((name, Comparison("different"), e, a))
+            if not ctx.explain:
+                break
             continue
         result = _grade_scalar(e, a, ctx)
         if result.status == "different":
             wrong.append((name, result, e, a))
+            if not ctx.explain:
+                break  # one wrong entry makes the answer incorrect, whatever the others are
         elif result.status == "undecided":
             undecided += 1
     score = (len(expected) - len(wrong) - undecided) / len(expected)
@@ -176,6 +189,8 @@ def _grade_entries(expected: list[Node], answer: list[Node], names: list[str], c
         return Graded("correct", 1.0, feedback.CORRECT)
     if not wrong:
         return Graded("undecided", score, feedback.UNDECIDED)
+    if not ctx.explain:
+        return _incorrect("", score)
     if len(wrong) == 1:
         name, comparison, e, a = wrong[0]
         detail = _scalar_verdict(comparison, e, a, ctx).feedback
@@ -268,13 +283,15 @@ def grade_matrix(expected: Node, answer: Node, ctx: Context) -> Graded:
         return _incorrect(f"A {m}×{n} matrix is expected, but you gave {_shape_name(answer)}.")
     if (len(got), len(got[0])) != (m, n):
         transposed = (len(got), len(got[0])) == (n, m)
-        if transposed and _all_equal(want, tuple(zip(*got)), ctx):
+        if ctx.explain and transposed and _all_equal(want, tuple(zip(*got)), ctx):
             return _incorrect(_TRANSPOSED)
         return _incorrect(f"A {m}×{n} matrix is expected; yours is {len(got)}×{len(got[0])}.")
     names = [f"({i + 1},{j + 1})" for i in range(m) for j in range(n)]
     graded = _grade_entries([e for row in want for e in row], [a for row in got for a in row],
                             names, ctx, "Entry")
-    if graded.status == "incorrect" and m == n and _all_equal(want, tuple(zip(*got)), ctx):
+    # (Which feedback, not whether: a transposed matrix is incorrect either way.)
+    if graded.status == "incorrect" and ctx.explain and m == n \
+            and _all_equal(want, tuple(zip(*got)), ctx):
         return Graded("incorrect", graded.score, _TRANSPOSED)
     return graded
 

@@ -178,6 +178,16 @@ def check_size(value: Any, what: str = "the value") -> Any:
     return value
 
 
+#: Values that passed every check but the node budget, with their node counts.  A family's
+#: values are checked again each time an expression or operation takes them by name; a
+#: value's verdict depends on nothing but the value (equal SymPy values are the same tree),
+#: so its nodes are looked at once per process.  Only small values are kept, and the
+#: table is cleared when full, so what it holds stays small.
+_COUNTED: dict[sympy.Basic, int] = {}
+_MAX_COUNTED = 256
+_MAX_COUNTED_NODES = 1_000
+
+
 def _check(value: Any, what: str, budget: list[int], depth: int) -> None:
     if depth > 50:
         raise DeriveError(f"{what} is nested too deeply")
@@ -197,6 +207,16 @@ def _check(value: Any, what: str, budget: list[int], depth: int) -> None:
         return
     if not isinstance(value, sympy.Basic):
         return
+    counted = _COUNTED.get(value)
+    if counted is not None:
+        # Only the budget can fail now, and the walk below fails on it exactly when its
+        # nodes take the budget below zero.
+        budget[0] -= counted
+        if budget[0] < 0:
+            raise DeriveError(f"{what} is too large (over {MAX_EXPRESSION_NODES} terms "
+                              "and factors)")
+        return
+    start = budget[0]
     for node in sympy.preorder_traversal(value):
         budget[0] -= 1
         if budget[0] < 0:
@@ -210,6 +230,10 @@ def _check(value: Any, what: str, budget: list[int], depth: int) -> None:
                 raise DeriveError(f"{what} holds a number with over {MAX_NUMBER_DIGITS} digits")
         elif isinstance(node, sympy.Pow):
             _check_power(node, what)
+    if start - budget[0] <= _MAX_COUNTED_NODES:
+        if len(_COUNTED) >= _MAX_COUNTED:
+            _COUNTED.clear()
+        _COUNTED[value] = start - budget[0]
 
 
 def _check_power(node: sympy.Pow, what: str) -> None:

@@ -17,12 +17,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Callable
 
 import math
 
 import sympy
 
+from generator.banks import memo
 from generator.banks.limits import (MAX_DIFF_ORDER, MAX_DIGITS, MAX_MATRIX_SIDE,
                                     MAX_NUMBER_DIGITS, check_size, check_square)
 from generator.banks.matrices import matrix_expression_op
@@ -148,16 +150,9 @@ def read_expression(text: Any, scope: Scope, *, text_ok: bool = False) -> Any:
         return sympy.Rational(str(text))
     if not isinstance(text, str):
         raise DeriveError(f"expected an expression, not {text!r}")
-    try:
-        tree = parse(text, variables=scope.names(), drop_label=False)
-    except ReadError as err:
-        raise DeriveError(f"cannot read {text!r}: {err.message}") from None
-    huge = _huge_power(tree)
-    if huge is not None:
-        raise DeriveError(f"{text!r} has a power with exponent {huge}; at most "
-                          f"{MAX_NUMBER_DIGITS}")
+    tree, names = _read_tree(text, tuple(scope.names()))
     lookup = scope.lookup()
-    texts = sorted(n for n in _tree_names(tree, set()) if _has_text(lookup.get(n)))
+    texts = sorted(n for n in names if _has_text(lookup.get(n)))
     if texts:
         if isinstance(tree, Var) and text_ok:
             return lookup[tree.name]
@@ -165,6 +160,29 @@ def read_expression(text: Any, scope: Scope, *, text_ok: bool = False) -> Any:
                           "(to pick, list or a solver) but not used in an expression or "
                           "an operation")
     return check_size(to_sympy(tree, lookup), repr(text))
+
+
+@lru_cache(maxsize=4096)
+def _read_tree(text: str, names: tuple[str, ...]) -> tuple[Any, frozenset[str]]:
+    """The reader tree of a bank's ``text`` with ``names`` in scope, and the names it uses.
+
+    A family reads the same text with the same names in scope for every instance (most
+    often a bare value name such as ``f``), so the tree is read once per process.  The
+    tree depends on nothing else: the values behind the names enter only in
+    :func:`~grader.symbolic.to_sympy`.  Errors are raised, never cached.
+
+    Raises:
+        DeriveError: unreadable text, or a power with a literal exponent too large.
+    """
+    try:
+        tree = parse(text, variables=names, drop_label=False)
+    except ReadError as err:
+        raise DeriveError(f"cannot read {text!r}: {err.message}") from None
+    huge = _huge_power(tree)
+    if huge is not None:
+        raise DeriveError(f"{text!r} has a power with exponent {huge}; at most "
+                          f"{MAX_NUMBER_DIGITS}")
+    return tree, frozenset(_tree_names(tree, set()))
 
 
 def _value(arg: Any, scope: Scope, text_ok: bool = False) -> Any:
@@ -225,14 +243,14 @@ def _op_diff(args, scope):
         raise DeriveError(f"diff: the order must be a whole number from 0 to "
                           f"{MAX_DIFF_ORDER}, not {order!r}")
     if isinstance(expr, sympy.MatrixBase):
-        return expr.applyfunc(lambda e: sympy.diff(e, var, order))
-    return sympy.diff(expr, var, order)
+        return expr.applyfunc(lambda e: memo.diff(e, var, order))
+    return memo.diff(expr, var, order)
 
 
 def _op_gradient(args, scope):
     expr, wrt = _args(args, (2,), "gradient")
     f = _value(expr, scope)
-    return sympy.Matrix([sympy.diff(f, v) for v in _symbols(wrt, scope)])
+    return sympy.Matrix([memo.diff(f, v) for v in _symbols(wrt, scope)])
 
 
 def _op_jacobian(args, scope):

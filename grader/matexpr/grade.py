@@ -81,6 +81,7 @@ def grade_matrix_expression(
     variables: Sequence[str] = (),
     mistakes: Iterable[KnownMistake] = (),
     deadline: float,
+    explain: bool = True,
 ) -> Outcome:
     """Grade ``answer`` against ``expected``, matrix expressions with declared shapes.
 
@@ -93,6 +94,8 @@ def grade_matrix_expression(
         variables: scalar names students may use besides those in ``expected``.
         mistakes: :class:`grader.Mistake` objects (``answer``, ``feedback``, ``name``).
         deadline: ``time.monotonic()`` after which the verdict is ``undecided``.
+        explain: False for the status alone: no ``interpreted`` LaTeX, and no hint for
+            an incorrect answer (``feedback`` then is not to be read).
 
     Raises:
         ReadError: when ``expected`` or a mistake cannot be read (an instructor error).
@@ -121,7 +124,7 @@ def grade_matrix_expression(
         return Outcome("invalid", 0.0, message, "")
     except ReadError as err:
         return Outcome("invalid", 0.0, feedback.invalid(err), "")
-    interpreted = to_latex(tree, bold)
+    interpreted = to_latex(tree, bold) if explain else ""
     try:
         status, message = _judge(problem, tree, shape, deadline)
         if status == "incorrect":
@@ -129,7 +132,8 @@ def grade_matrix_expression(
                 if _matches(problem, known.answer, tree, shape, deadline):
                     return Outcome("incorrect", 0.0, known.feedback, interpreted,
                                    known.name or known.answer)
-            message = message or _hint(problem, tree, deadline)
+            if explain:
+                message = message or _hint(problem, tree, deadline)
     except TimeUp:
         return Outcome("undecided", 0.0, feedback.UNDECIDED, interpreted)
     if status == "correct":

@@ -394,3 +394,48 @@ def test_mistakes_plainly_unlike_the_answer_are_not_graded_one_by_one(monkeypatc
     assert check(CHAIN, "x*x*e^(x^2)", variables=["x"],
                  mistakes=CHAIN_MISTAKES).mistake == "copied"
     assert len(calls) == 2
+
+
+MATRIX_CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "matrix_corpus.yaml")
+                               .read_text("utf-8"))
+MATRIX_CASES = [{"id": f"{p['problem']}:{a['answer']}", "expected": p["expected"],
+                 "answer": a["answer"], "kind": "matrix-expression", "shapes": p["shapes"],
+                 "assume": p.get("assume"), "variables": p.get("variables"),
+                 "verdict": a["verdict"]} for p in MATRIX_CORPUS for a in p["answers"]]
+
+
+class TestStatusOnly:
+    """check(..., explain=False): the verdict alone, as a generator's self-check needs it."""
+
+    @pytest.mark.parametrize("case", CORPUS + MATRIX_CASES,
+                             ids=[c["id"] for c in CORPUS + MATRIX_CASES])
+    def test_same_status_as_full_grading(self, case):
+        """Every corpus answer gets the status that full grading gives it."""
+        options = dict(kind=case["kind"], variables=case.get("variables") or [],
+                       assume=case.get("assume") or {}, tolerance=case.get("tolerance"),
+                       shapes=case.get("shapes"))
+        quick = check(case["expected"], case["answer"], explain=False, **options)
+        assert quick.status == case["verdict"]
+        assert quick.status == check(case["expected"], case["answer"], **options).status
+
+    @pytest.mark.parametrize("expected, answer, kind, status", [
+        ("[2*x, 3, x^2]", "[2, 4, x]", "vector", "incorrect"),  # every entry wrong
+        ("[2*x, 3, x^2]", "[2x, 3, x^3]", "vector", "incorrect"),  # only the last
+        ("[2*x, 3, x^2]", "[2x, (1, 2), x^2]", "vector", "incorrect"),  # a list in an entry
+        ("[[1, 2], [3, 4]]", "[[1, 3], [2, 4]]", "matrix", "incorrect"),  # transposed
+        ("[[1, 2], [3, 4]]", "[[1, 3]]", "matrix", "incorrect"),
+        ("{-1, 0, 2}", "{-1, 2}", "set", "incorrect"),
+        ("(1, 2)", "(1, 3)", "point", "incorrect"),
+        ("[x, -1]", "[x -1]", "vector", "invalid"),  # two readings, two verdicts
+        ("[x + 1, 2]", "[x -1]", "vector", "incorrect"),  # two readings, one verdict
+    ])
+    def test_incorrect_and_ambiguous_answers(self, expected, answer, kind, status):
+        """Wrong structured answers stay incorrect; readings that disagree stay invalid."""
+        full = check(expected, answer, kind=kind, variables=["x"])
+        quick = check(expected, answer, kind=kind, variables=["x"], explain=False)
+        assert full.status == quick.status == status
+
+    def test_no_feedback_is_built(self):
+        """Only the status is worked out: no hint, no LaTeX of the reading."""
+        v = check("[2*x, 3]", "[4x, 6]", kind="vector", variables=["x"], explain=False)
+        assert (v.status, v.feedback, v.interpreted) == ("incorrect", "", "")

@@ -15,8 +15,11 @@ Procedures for the ``derivatives`` bank that need more than one CAS operation:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy
 
+from generator.banks import memo
 from generator.banks.solvers.registry import register
 
 __all__ = ["classify_critical_1d", "global_min_1d", "intervals_1d", "inverse_cdf",
@@ -144,8 +147,28 @@ def inverse_cdf(F, wrt, u):
 # -- critical points, increase/decrease ----------------------------------------------------
 
 def _zeros(g, x) -> list:
-    """Distinct real zeros of a rational function g of x, sorted (exact, via Poly)."""
-    numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(g)))
+    """Distinct real zeros of a rational function g of x, sorted (exact, via Poly).
+
+    Remembered per process: a family finds the zeros of f' for its answer, and again to
+    classify them.
+    """
+    if isinstance(g, sympy.Basic) and isinstance(x, sympy.Basic):
+        return list(_remembered_zeros(g, x))
+    return _find_zeros(g, x)
+
+
+@lru_cache(maxsize=128)
+def _remembered_zeros(g, x) -> tuple:
+    return tuple(_find_zeros(g, x))
+
+
+def _find_zeros(g, x) -> list:
+    if g.is_polynomial(x):
+        # Its own numerator over 1: together and cancel (most of the cost) would at most
+        # scale it by a constant, which moves no root.
+        numerator, denominator = g, sympy.Integer(1)
+    else:
+        numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(g)))
     if not numerator.has(x):
         return []
     try:
@@ -156,9 +179,9 @@ def _zeros(g, x) -> list:
     return [r for r in distinct if denominator.subs(x, r) != 0]
 
 
-def _critical(f, x) -> list:
-    """Distinct real zeros of f', sorted."""
-    return _zeros(sympy.diff(f, x), x)
+def _critical(f, x, df=None) -> list:
+    """Distinct real zeros of f' (``df`` when the caller has it already), sorted."""
+    return _zeros(memo.diff(f, x) if df is None else df, x)
 
 
 @register
@@ -195,8 +218,8 @@ def monotonicity_1d(f, wrt, flip=0, alternate=0):
     its sign through a double zero).
     """
     x = _one(wrt)
-    df = sympy.diff(f, x)
-    signs = [_sign(df.subs(x, p)) for p in _test_points(_critical(f, x))]
+    df = memo.diff(f, x)
+    signs = [_sign(df.subs(x, p)) for p in _test_points(_critical(f, x, df))]
     if int(alternate):
         signs = [signs[0] * (-1) ** k for k in range(len(signs))]
     if int(flip):
@@ -214,8 +237,8 @@ def classify_critical_1d(f, wrt, swap=0, alternate=0):
     sign at each.
     """
     x = _one(wrt)
-    df = sympy.diff(f, x)
-    points = _critical(f, x)
+    df = memo.diff(f, x)
+    points = _critical(f, x, df)
     signs = [_sign(df.subs(x, p)) for p in _test_points(points)]
     labels = []
     for k in range(len(points)):

@@ -255,10 +255,17 @@ def all_distinct(items, tolerance=0):
     values = [list(v) if isinstance(v, sympy.MatrixBase) else [v] for v in items]
     for k, first in enumerate(values):
         for second in values[k + 1:]:
-            if len(first) != len(second):
-                continue
-            differences = [sympy.expand(p - q) for p, q in zip(first, second)]
-            if all(d == 0 or (d.is_number and abs(float(d)) <= float(tolerance))
-                   for d in differences):
+            if len(first) == len(second) and all(_within(p - q, tolerance)
+                                                  for p, q in zip(first, second)):
                 return sympy.Integer(0)
     return sympy.Integer(1)
+
+
+def _within(difference, tolerance) -> bool:
+    """Whether one entry's difference expands to 0, or is a number within ``tolerance``.
+
+    Called entry by entry, so two values stop being compared at their first differing
+    entry; a plain number (the commonest entry) is already expanded.
+    """
+    d = difference if isinstance(difference, sympy.Number) else sympy.expand(difference)
+    return d == 0 or (d.is_number and abs(float(d)) <= float(tolerance))

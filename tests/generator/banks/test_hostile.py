@@ -364,3 +364,31 @@ def test_hostile_banks_in_a_memory_limited_process(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [f"{p}:{line}: {message}" for p, line, message in paths]
     assert not (tmp_path / "canary").exists()
+
+
+class TestSizeCheckedAgain:
+    """A value is checked each time it is used; one that passed is remembered."""
+
+    X = sympy.Symbol("x")
+    # 901 nodes: small enough to be remembered; 23 copies are over the budget (20,000).
+    VALUE = sympy.Add(*sympy.symbols("x0:900"))
+
+    @pytest.mark.parametrize("remembered", [False, True])
+    def test_a_value_that_passed_still_counts_against_the_budget(self, remembered):
+        """Copies of a value that passed alone are refused together, remembered or not."""
+        limits._COUNTED.clear()
+        if remembered:
+            assert limits.check_size(self.VALUE, "f") is self.VALUE
+            assert limits._COUNTED == {self.VALUE: 901}
+        with pytest.raises(DeriveError) as info:
+            limits.check_size([self.VALUE] * 23, "the list")
+        assert str(info.value) == "the list is too large (over 20000 terms and factors)"
+        assert limits.check_size([self.VALUE] * 22, "the list") == [self.VALUE] * 22
+
+    def test_a_refused_value_is_refused_again(self):
+        """A value with a number too large is refused every time, not remembered."""
+        huge = self.X + sympy.Integer(10) ** 2000
+        for _ in range(2):
+            with pytest.raises(DeriveError) as info:
+                limits.check_size(huge, "g")
+            assert str(info.value) == "g holds a number with over 1000 digits"

@@ -148,3 +148,27 @@ def test_two_user_banks_with_one_id(runner, tmp_path):
     assert result.stderr == (f"Error: {second}:1: bank id 'test-bank' is already used by "
                              f"{first}; two banks with one id would print the same codes for "
                              "different problems: give this bank another id (its `bank:` key)\n")
+
+
+# (the wrong answers the family lists, as m0, m1, ...; which ones its instances list; which
+# ones they leave out because they give the key)
+REPEATED_MISTAKES = [
+    (["a*x", "x*a"], ["m0"], []),  # one wrong answer written twice: listed once
+    (["a*x", "a*x^2", "x*a"], ["m0", "m1"], []),  # ...also after another mistake
+    (["a*x", "2*x*a"], ["m0"], ["m1"]),  # the key in another form: left out
+    (["a*x", "a*x^2"], ["m0", "m1"], []),  # two different wrong answers: both listed
+]
+
+
+@pytest.mark.parametrize("wrong, listed, left_out", REPEATED_MISTAKES)
+def test_a_mistake_that_cannot_be_told_apart_is_listed_once(tmp_path, wrong, listed, left_out):
+    """A mistake grading like the key, or like a mistake listed before it, is not listed."""
+    lines = "".join(f'      - {{name: m{k}, answer: "{w}", feedback: Look again.}}\n'
+                    for k, w in enumerate(wrong))
+    text = change('      - {name: no-factor, answer: "a*x", feedback: Bring the exponent '
+                  'down.}\n', lines)
+    bank = load_bank(write(tmp_path, text))
+    for seed in (1, 2, 3):
+        instance = make_instance(bank, bank.families[0], seed)
+        assert [m.name for m in instance.mistakes] == listed
+        assert list(instance.same_as_answer) == left_out
