@@ -17,6 +17,7 @@ joined streaming at the end, so memory stays flat however large the class.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -250,24 +251,46 @@ def _student_job(plan: _Plan, student: Student) -> _StudentOutput:
             worksheet = render_pdf(worksheet_html(version, plan.info, math=pdf_math_html))
             solutions = render_pdf(solutions_html([version], plan.info, math=pdf_math_html))
             key = key_section_html(version, math=pdf_math_html)
-        return _StudentOutput(student.student_id, student_entry(version), str(key),
-                              worksheet, solutions)
+        output = _StudentOutput(student.student_id, student_entry(version), str(key),
+                                worksheet, solutions)
+    _settle_heap()
+    return output
 
 
 def _key_part_job(info: DocumentInfo, sections: list[str], first: bool, total: int) -> bytes:
     """One part of the answer key, as an unnumbered PDF (numbers are stamped on joining)."""
-    return render_pdf(answer_key_html([Markup(s) for s in sections], info, first=first,
+    part = render_pdf(answer_key_html([Markup(s) for s in sections], info, first=first,
                                       versions_total=total))
+    _settle_heap()
+    return part
 
 
 def _warm_up() -> None:
     """Import WeasyPrint, load the math font and the stylesheet before local workers
-    fork, so every worker starts with them instead of loading them again."""
+    fork, so every worker starts with them instead of loading them again.
+
+    What is loaded is then frozen (``gc.freeze``): the collector of each worker would
+    otherwise walk SymPy, WeasyPrint and the fonts, some 130,000 objects that never
+    become garbage, on every full collection (a tenth of a student's time).
+    """
     from generator.documents.render import _weasyprint
     from generator.documents.typeset import typeset
 
     _weasyprint()
     typeset("x")
+    gc.freeze()
+
+
+def _settle_heap() -> None:
+    """After a job in a worker process: collect its garbage, then freeze what is left
+    (the caches it filled), so that later jobs' collections walk only their own objects.
+
+    Not in a thread of a worker that may run other jobs at the same time (Dask): their
+    half-made garbage would be frozen with the rest and never collected.
+    """
+    if threading.current_thread() is threading.main_thread():
+        gc.collect()
+        gc.freeze()
 
 
 # -- what is complete: files written whole, a record per student ---------------------------

@@ -30,7 +30,7 @@ import logging
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from markupsafe import Markup
@@ -63,17 +63,10 @@ class Formula:
     depth: float
     fallback: bool = False
     display: bool = False
+    #: The formula's SVG, as ziamath writes it ("" for a fallback).
+    svg: str = field(default="", repr=False)
     #: The drawing WeasyPrint gets in a PDF; None where it must draw the SVG itself.
     image: FormulaImage | None = field(default=None, repr=False, compare=False)
-    #: ziamath's SVG element tree (written out as text only where HTML needs it).
-    drawing: ElementTree.Element | None = field(default=None, repr=False, compare=False)
-
-    @cached_property
-    def svg(self) -> str:
-        """The formula's SVG, as ziamath writes it ("" for a fallback)."""
-        if self.drawing is None:
-            return ""
-        return ElementTree.tostring(self.drawing, encoding="unicode")
 
     @property
     def html(self) -> str:
@@ -201,9 +194,12 @@ def _typeset(latex: str, display: bool) -> Formula:
         log.warning("could not typeset %r (%s); printing it as text", latex, exc)
         return Formula(latex, 0.0, 0.0, 0.0, fallback=True, display=display)
     depth = height + top  # below the baseline: the viewBox starts at -ascent
-    # The PDF's drawing is read from the element tree itself, not from the SVG as text.
+    # The PDF's drawing is read from the element tree itself, not from the SVG as text;
+    # the tree is not kept (thousands of objects per student for the garbage collector
+    # to walk again and again), its text is.
     return Formula(latex, width, height, depth, display=display,
-                   image=formula_image(drawing), drawing=drawing)
+                   svg=ElementTree.tostring(drawing, encoding="unicode"),
+                   image=formula_image(drawing))
 
 
 typeset.cache_clear = _typeset.cache_clear  # type: ignore[attr-defined]
