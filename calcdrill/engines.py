@@ -8,18 +8,22 @@ scheduler address (``--scheduler tcp://host:8786`` or ``CALCDRILL_SCHEDULER``), 
 instead of an address (the tests and the benchmark start one on 127.0.0.1).
 
 A local pool whose worker process died is broken for good; :meth:`Engine.restart` makes
-a fresh one so that the class can go on (Dask replaces lost workers by itself).
+a fresh one so that the class can go on (Dask replaces lost workers by itself).  A local
+worker is never waited for without end: one still busy when its pool is replaced or shut
+down is on a job the class has given up on, and is stopped (:func:`stop_process_pool`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.connection import wait as wait_for_any
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["ENV_SCHEDULER", "Engine", "EngineError", "open_engine"]
+__all__ = ["ENV_SCHEDULER", "Engine", "EngineError", "open_engine", "stop_process_pool"]
 
 ENV_SCHEDULER = "CALCDRILL_SCHEDULER"
 
@@ -43,18 +47,25 @@ class Engine:
         return self.executor.submit(fn, *args)
 
     def restart(self) -> None:
-        """Replace a broken executor (a local pool whose worker died) by a fresh one."""
+        """Replace a local pool by a fresh one: after a worker died (the pool is broken for
+        good), or when a job is stuck past every time limit.  What the old pool's workers
+        were running is lost; the caller submits it again."""
         if self._make is None:
             return
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        stop_process_pool(self.executor, grace=0.0)
         self.executor = self._make()
 
     def close(self) -> None:
-        """Shut the executor down (and disconnect from a cluster)."""
-        if self._make is None:  # Dask's executor takes no cancel_futures
-            self.executor.shutdown(wait=True)
+        """Shut the executor down (and disconnect from a cluster).
+
+        The caller has every result it waits for by now, so nothing still running is
+        waited for: a local worker that does not end within a few seconds is stopped, and
+        a cluster's leftover jobs are cancelled.
+        """
+        if self._make is None:
+            self.executor.shutdown(wait=False)  # Dask's executor: cancels what is left
         else:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            stop_process_pool(self.executor, grace=10.0)
         for close in reversed(self._close):
             close()
 
@@ -65,17 +76,41 @@ class Engine:
         self.close()
 
 
+def stop_process_pool(executor: ProcessPoolExecutor, *, grace: float) -> None:
+    """Shut a process pool down without waiting on a stuck worker.
+
+    Idle workers end as soon as they are told to; one that is still running after
+    ``grace`` seconds is on a job nobody waits for any more (stuck in code that no time
+    limit can interrupt) and is killed, so that shutting down never hangs.
+    """
+    # The pool's own list of its processes: concurrent.futures has no public one.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    # A process's sentinel is ready once it has ended; waiting on it reaps nothing, so
+    # the pool's own thread, which joins the processes, is not disturbed.
+    running = {process.sentinel: process for process in processes}
+    end = time.monotonic() + grace
+    while running and (left := end - time.monotonic()) > 0:
+        for ended in wait_for_any(list(running), timeout=left):
+            running.pop(ended)
+    for process in running.values():
+        process.kill()
+
+
 def _local(workers: int, initializer: Callable[[], None] | None) -> Engine:
     # fork keeps what the parent loaded (WeasyPrint, the math font, the banks): a worker
-    # starts in milliseconds instead of a second of imports.
+    # starts in milliseconds instead of a second of imports.  The first pool is forked
+    # before this process starts any thread of its own.  A pool that replaces a broken
+    # one is spawned instead: by then threads run here (the solutions' joining, the
+    # progress bar), and a fork copies any lock one of them holds, held for ever.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
 
-    def make() -> Executor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                   initializer=initializer)
+    def pool(method: str | None) -> Executor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=initializer,
+                                   mp_context=multiprocessing.get_context(method))
 
-    return Engine("processes", workers, make(), make)
+    return Engine("processes", workers, pool("fork" if "fork" in methods else None),
+                  lambda: pool("spawn"))
 
 
 def _dask(scheduler: Any) -> Engine:

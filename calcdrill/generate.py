@@ -41,6 +41,7 @@ from markupsafe import Markup
 
 from calcdrill.engines import Engine, open_engine
 from calcdrill.manifest import student_entry, write_manifest_entries
+from calcdrill.progress import progress_bar
 from calcdrill.roster import Student
 from generator.banks.load import Bank, Family, read_bank
 from generator.documents.fonts import missing_glyphs
@@ -203,6 +204,11 @@ class _StudentOutput:
     key_section: str
     worksheet: bytes
     solutions: bytes  # a PDF, or with --format html the student's section of the page
+
+
+#: Seconds past 1.5 times its time limit after which the parent gives up on a job itself:
+#: one its worker's alarm could not stop (stuck in C code, or on a cluster's thread).
+OVERDUE_GRACE = 30.0
 
 
 class JobTimeout(Exception):
@@ -378,8 +384,6 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
     BankError: when a family cannot produce a problem.
     EngineError: when the Dask scheduler asked for cannot be used.
     """
-    from tqdm import tqdm
-
     if fmt not in ("pdf", "html"):
         raise ValueError(f"unknown format {fmt!r}; use pdf or html")
     ids = [s.student_id for s in students]
@@ -458,7 +462,7 @@ def generate_class(banks: Sequence[Bank], students: Sequence[Student], *, proble
                             f"{info.title} — worked solutions") if fmt == "pdf" else None)
 
     if work:
-        with tqdm(total=len(students), initial=resumed, desc="students", unit="student",
+        with progress_bar(total=len(students), initial=resumed, desc="students", unit="student",
                   disable=not progress, smoothing=0.1) as bar, \
                 open_engine(workers=workers, scheduler=scheduler) as engine:
             _run(engine, plan, todo, keys, save=save, settle=settle, bar=bar, tries=tries,
@@ -587,7 +591,7 @@ def _run(engine: Engine, plan: _Plan, todo: deque, keys: _KeyParts, *, save, set
     running: dict[Any, tuple[str, Any, float, int]] = {}  # future -> (kind, what, start, gen)
     generation = 0
     # The parent's own watch, for engines where the job cannot interrupt itself.
-    overdue = timeout * 1.5 + 30 if timeout > 0 else float("inf")
+    overdue = timeout * 1.5 + OVERDUE_GRACE if timeout > 0 else float("inf")
 
     def again(kind: str, what: Any) -> None:
         if kind == "student":
@@ -644,11 +648,14 @@ def _run(engine: Engine, plan: _Plan, todo: deque, keys: _KeyParts, *, save, set
                 _write_atomic(key_parts[what], result)
                 keys.done(what)
         now = time.monotonic()
-        for future, (kind, what, start, _) in list(running.items()):
+        for future, (kind, what, start, gen) in list(running.items()):
             if now - start > overdue:
                 future.cancel()
                 running.pop(future)
                 give_up_or_retry(kind, what, f"no answer from its worker in {overdue:g} s")
+                # A local worker past its own alarm is stuck where no signal reaches it:
+                # the pool is replaced, so that the worker is stopped and its place freed.
+                broken = broken or (engine.name == "processes" and gen == generation)
         if broken:
             engine.restart()
             generation += 1

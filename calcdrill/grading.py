@@ -33,6 +33,7 @@ from calcdrill.csvtable import (
 from calcdrill.errors import ClassFileError
 from calcdrill.manifest import ClassManifest, ManifestProblem
 from calcdrill.plaintext import plain_text
+from calcdrill.progress import progress_bar
 from calcdrill.submissions import EXCEL_ERRORS
 from generator.codes import normalize_code
 from grader import check
@@ -141,8 +142,6 @@ def _grade_many(jobs: list[tuple]) -> list[tuple[str, float, str, str, str]]:
 def grade_class(manifest: ClassManifest, table: SubmissionTable, *,
                 workers: int | None = None, progress: bool = False) -> GradedClass:
     """Grade every answer of ``table`` (see the module's rules)."""
-    from tqdm import tqdm
-
     answers: list[list[GradedAnswer]] = []
     jobs: list[tuple[GradedAnswer, ManifestProblem, str]] = []
     index = _identity_index(manifest)
@@ -186,7 +185,7 @@ def grade_class(manifest: ClassManifest, table: SubmissionTable, *,
             else:
                 jobs.append((graded, problem, answer))
         answers.append(graded_row)
-    _run(jobs, workers, progress, tqdm)
+    _run(jobs, workers, progress)
     _supersede(answers)
     totals: dict[str, float] = {sid: 0.0 for sid in manifest.students}
     for row in answers:
@@ -293,11 +292,11 @@ def _find_problem(manifest: ClassManifest, codes: _CodeIndex,
     return problem
 
 
-def _run(jobs, workers, progress, tqdm) -> None:
+def _run(jobs, workers, progress) -> None:
     payload = [(p.answer, answer, p.kind, p.variables, p.assume, p.tolerance, p.mistakes,
                 p.shapes) for _, p, answer in jobs]
     workers = workers or os.cpu_count() or 1
-    with tqdm(total=len(jobs), desc="grading", unit="answer", disable=not progress) as bar:
+    with progress_bar(total=len(jobs), desc="grading", unit="answer", disable=not progress) as bar:
         if len(jobs) < POOL_THRESHOLD or workers == 1:
             results = []
             for job in payload:

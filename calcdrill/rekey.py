@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from calcdrill.manifest import ClassManifest, ManifestProblem
+from calcdrill.progress import progress_bar
 from generator.banks.load import Bank
 from generator.instance import Instance, make_instance
 from grader.errors import CalcdrillError
@@ -97,7 +98,6 @@ def refresh_keys(manifest: ClassManifest, banks: Sequence[Bank], *,
         RekeyError: when any printed problem would change, naming each one.
         LookupError: when a problem's bank or family is not among ``banks``.
     """
-    from tqdm import tqdm
 
     by_id = {bank.id: bank for bank in banks}
     problems = [(sid, k, p) for sid, s in manifest.students.items()
@@ -105,7 +105,8 @@ def refresh_keys(manifest: ClassManifest, banks: Sequence[Bank], *,
     fresh_problems: list[tuple[str, int, ManifestProblem]] = []
     changed: list[Changed] = []
     differing = 0
-    for sid, k, problem in tqdm(problems, desc="keys", unit="problem", disable=not progress):
+    for sid, k, problem in progress_bar(problems, desc="keys", unit="problem",
+                                        disable=not progress):
         if problem.bank not in by_id or problem.seed is None:
             raise LookupError(f"problem {problem.code} comes from bank {problem.bank!r}, which "
                               "was not given (name it with --bank)")

@@ -1,5 +1,6 @@
 """Shared fixtures, and Hypothesis settings."""
 
+import faulthandler
 import os
 import shutil
 import tempfile
@@ -22,8 +23,39 @@ _BANK_CACHE = tempfile.mkdtemp(prefix="calcdrill-test-cache-")
 os.environ["CALCDRILL_CACHE_DIR"] = _BANK_CACHE
 
 
+#: A test still running after this many seconds is hung (the slowest take about a minute
+#: on a busy machine).
+HUNG_AFTER_SECONDS = 600
+_stderr_copy: int | None = None
+
+
+def pytest_configure(config) -> None:
+    global _stderr_copy
+    # The real standard error, taken while pytest is not capturing it: a hung test's
+    # stacks must reach the terminal (or the CI log), not a capture file.
+    _stderr_copy = os.dup(2)
+
+
 def pytest_unconfigure(config) -> None:
     shutil.rmtree(_BANK_CACHE, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _stop_a_hung_test():
+    """Print every thread's stack and end the test process if a test hangs.
+
+    faulthandler's watchdog is a C thread: it fires even when the hang holds the GIL,
+    where a Python timer thread could never run.  Under xdist the worker is replaced and
+    the run goes on, with the test reported as crashed.
+    """
+    if _stderr_copy is None:
+        yield
+        return
+    faulthandler.dump_traceback_later(HUNG_AFTER_SECONDS, exit=True, file=_stderr_copy)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture

@@ -16,9 +16,14 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any, Callable
 
+from calcdrill.engines import stop_process_pool
 from calcdrill.web import tasks
 
 __all__ = ["GraderBusy", "GradingPool"]
+
+
+#: Seconds a new worker may take to start and read the banks (a few, usually).
+START_SECONDS = 120.0
 
 
 class GraderBusy(RuntimeError):
@@ -58,7 +63,11 @@ class GradingPool:
         futures = [self._executor.submit(tasks.warm_up) for _ in range(self.workers)]
         try:
             for future in futures:
-                future.result()
+                future.result(timeout=START_SECONDS)
+        except TimeoutError:
+            stop_process_pool(self._executor, grace=0.0)
+            raise GraderBusy(f"the grading workers did not start within {START_SECONDS:g} s; "
+                             "is the machine overloaded?") from None
         except BrokenProcessPool:
             # The initializer failed: read the banks here to raise its real error.
             tasks.load_banks(self.bank_paths)
@@ -90,5 +99,6 @@ class GradingPool:
                 broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the workers."""
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers (one still busy after a few seconds is killed: its request
+        has been answered with a timeout already)."""
+        stop_process_pool(self._executor, grace=10.0)

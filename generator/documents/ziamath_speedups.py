@@ -15,7 +15,7 @@ families).  Another ziamath version is left as it is.
   operator in it (a fence, a bar) must grow, then for real; nested rows double that at
   each depth.  A row with no stretchy operator anywhere inside is not measured (only
   stretchy operators read the measure).  In a row that is measured (a matrix between
-  brackets, a fraction between ``\left(`` and ``\right)``), a part with nothing
+  brackets, a fraction between ``\\left(`` and ``\\right)``), a part with nothing
   stretchy inside is laid out the same way both times, so the measured layout is kept
   for real instead of being made again: a part's layout depends on the row only through
   its left neighbour, read by a number or identifier (after a fence), a fraction (its

@@ -6,7 +6,7 @@ import pytest
 
 from calcdrill import engines
 from calcdrill.cli import cli
-from calcdrill.engines import ENV_SCHEDULER, EngineError, open_engine
+from calcdrill.engines import ENV_SCHEDULER, EngineError, open_engine, stop_process_pool
 
 
 class TestOpenEngine:
@@ -58,3 +58,53 @@ def test_generate_command_writes_a_class(runner, tmp_path):
     page = (tmp_path / "c" / "worksheets" / "v001.html").read_text("utf-8")
     assert "ML 101 — Été" in page and "<svg" in page
     assert "<svg" in (tmp_path / "c" / "solutions.html").read_text("utf-8")
+
+
+# -- never waiting on a stuck worker --------------------------------------------------------
+
+_SET_AFTER_IMPORT = None
+
+
+def _global_seen_by_worker() -> object:
+    return _SET_AFTER_IMPORT
+
+
+def test_a_replacement_pool_starts_fresh_interpreters(monkeypatch):
+    """The first pool is forked (it has what this process loaded); a pool that replaces a
+    broken one is spawned, so nothing a thread here holds is copied into it."""
+    monkeypatch.delenv(ENV_SCHEDULER, raising=False)
+    monkeypatch.setattr(sys.modules[__name__], "_SET_AFTER_IMPORT", "parent only")
+    with open_engine(workers=1) as engine:
+        assert engine.submit(_global_seen_by_worker).result(timeout=60) == "parent only"
+        engine.restart()
+        assert engine.submit(_global_seen_by_worker).result(timeout=60) is None
+
+
+def test_a_stuck_worker_is_killed_not_waited_for():
+    """Shutting a pool down returns after the grace period even if a job never ends."""
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1)
+    pool.submit(time.sleep, 600)
+    assert pool.submit(abs, -1) is not None  # queued behind the stuck job
+    time.sleep(0.5)  # the worker has started its job
+    (process,) = pool._processes.values()
+    started = time.monotonic()
+    stop_process_pool(pool, grace=1.0)
+    assert time.monotonic() - started < 10
+    process.join(10)
+    assert not process.is_alive()
+
+
+def test_closing_an_idle_pool_stops_nothing_early(monkeypatch):
+    """Idle workers end by themselves on close, well within the grace period."""
+    import time
+
+    monkeypatch.delenv(ENV_SCHEDULER, raising=False)
+    with open_engine(workers=2) as engine:
+        assert [engine.submit(abs, -k).result(timeout=60) for k in range(4)] == [0, 1, 2, 3]
+        processes = list(engine.executor._processes.values())
+        started = time.monotonic()
+    assert time.monotonic() - started < 5
+    assert all(p.exitcode == 0 for p in processes if p.join(5) is None)

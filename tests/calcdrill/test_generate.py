@@ -295,6 +295,35 @@ def test_a_job_past_its_time_limit_is_stopped_and_reported(tmp_path, monkeypatch
 
 
 @pytest.mark.slow
+def test_a_job_no_alarm_can_stop_is_given_up_and_its_worker_stopped(tmp_path, fixed_time,
+                                                                   monkeypatch):
+    """A job stuck where its worker's alarm cannot reach it (as in C code) is given up by
+    the parent: the class is made without that student and generate returns, instead of
+    waiting for the worker for ever."""
+    import signal
+    import time
+
+    from calcdrill import generate
+
+    def stuck(student, *args, **kwargs):
+        if student.student_id == "s002":
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(600)
+        return real(student, *args, **kwargs)
+
+    real = generate.make_version
+    monkeypatch.setattr(generate, "make_version", stuck)
+    monkeypatch.setattr(generate, "OVERDUE_GRACE", 2.0)
+    started = time.monotonic()
+    result = small_class(tmp_path / "class", workers=2, retries=0, timeout=10)
+    assert time.monotonic() - started < 120
+    assert result.failed == (("s002", "no answer from its worker in 17 s"),)
+    assert [p.name for p in result.worksheets] == ["s001.pdf", "s003.pdf"]
+    key = pdf_text(result.answer_key)
+    assert "(s001)" in key and "(s003)" in key and "(s002)" not in key
+
+
+@pytest.mark.slow
 def test_a_killed_run_resumes_from_what_is_complete(tmp_path):
     """`calcdrill generate` killed mid-class (SIGKILL, no clean-up), then run again:
     the students already complete are kept, the rest made, nobody twice."""

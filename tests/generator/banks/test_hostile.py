@@ -339,10 +339,10 @@ def test_error_crosses_a_process_pool(tmp_path):
     bank = load_bank(path)
     with ProcessPoolExecutor(max_workers=1) as pool:
         with pytest.raises(BankError) as caught:
-            pool.submit(make_instance, bank, bank.families[0], 1).result()
+            pool.submit(make_instance, bank, bank.families[0], 1).result(timeout=120)
         assert str(caught.value) == (f"{path}:16: family square: value g: diff: the order "
                                      "must be a whole number from 0 to 10, not 100000000")
-        assert pool.submit(len, "ok").result() == 2
+        assert pool.submit(len, "ok").result(timeout=120) == 2
 
 
 def test_hostile_banks_in_a_memory_limited_process(tmp_path):
