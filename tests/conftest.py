@@ -26,6 +26,9 @@ os.environ["CALCDRILL_CACHE_DIR"] = _BANK_CACHE
 #: A test still running after this many seconds is hung (the slowest take about a minute
 #: on a busy machine).
 HUNG_AFTER_SECONDS = 600
+#: A whole run under xdist still going after this many seconds is stuck (it takes about
+#: five minutes on two cores).
+RUN_STUCK_AFTER_SECONDS = 2400
 _stderr_copy: int | None = None
 
 
@@ -34,6 +37,10 @@ def pytest_configure(config) -> None:
     # The real standard error, taken while pytest is not capturing it: a hung test's
     # stacks must reach the terminal (or the CI log), not a capture file.
     _stderr_copy = os.dup(2)
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        # xdist's controller runs no test, so no test's watchdog replaces this one.
+        faulthandler.dump_traceback_later(RUN_STUCK_AFTER_SECONDS, exit=True,
+                                          file=_stderr_copy)
 
 
 def pytest_unconfigure(config) -> None:
