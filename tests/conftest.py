@@ -53,7 +53,7 @@ def _stop_a_hung_test():
 
     faulthandler's watchdog is a C thread: it fires even when the hang holds the GIL,
     where a Python timer thread could never run.  Under xdist the worker is replaced and
-    the run goes on, with the test reported as crashed.
+    the run goes on; the test is run once more (:func:`pytest_handlecrashitem`).
     """
     if _stderr_copy is None:
         yield
@@ -96,3 +96,25 @@ def lms_samples() -> Path:
     if LMS_SAMPLES is None:
         pytest.skip("LMS samples (shared/lms-samples) not present")
     return LMS_SAMPLES
+
+
+# -- a test whose worker died (stopped above, or crashed) runs once more ----------------------
+
+_RUN_AGAIN: set[str] = set()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_handlecrashitem(crashitem: str, report, sched) -> None:
+    """xdist's hook, in its controller: the first time a test's worker dies, the test goes
+    back into the queue and the crash is reported as a rerun ("R"), not a failure; a
+    second death fails it.  A test that merely fails is never run twice."""
+    if crashitem not in _RUN_AGAIN:
+        _RUN_AGAIN.add(crashitem)
+        sched.mark_test_pending(crashitem)
+        report.outcome = "rerun"
+
+
+def pytest_report_teststatus(report, config):
+    if report.outcome == "rerun":
+        return "rerun", "R", ("RERUN", {"yellow": True})
+    return None
