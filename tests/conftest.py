@@ -23,9 +23,9 @@ _BANK_CACHE = tempfile.mkdtemp(prefix="calcdrill-test-cache-")
 os.environ["CALCDRILL_CACHE_DIR"] = _BANK_CACHE
 
 
-#: A test still running after this many seconds is hung (the slowest take about a minute
+#: A test still running after this many seconds is hung (the slowest take under a minute
 #: on a busy machine).
-HUNG_AFTER_SECONDS = 600
+HUNG_AFTER_SECONDS = 300
 #: A whole run under xdist still going after this many seconds is stuck (it takes about
 #: five minutes on two cores).
 RUN_STUCK_AFTER_SECONDS = 2400
