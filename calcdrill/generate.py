@@ -43,6 +43,7 @@ from calcdrill.engines import Engine, open_engine
 from calcdrill.manifest import student_entry, write_manifest_entries
 from calcdrill.progress import progress_bar
 from calcdrill.roster import Student
+from generator.banks.limits import ALARM_REPEAT_SECONDS
 from generator.banks.load import Bank, Family, read_bank
 from generator.documents.fonts import missing_glyphs
 from generator.documents.pdfjoin import join_pdfs
@@ -217,23 +218,32 @@ class JobTimeout(Exception):
 
 class _Deadline:
     """Interrupt the job after ``seconds`` (where signals can be used: a worker process's
-    main thread; a Dask worker's thread is watched by the parent instead)."""
+    main thread; a Dask worker's thread is watched by the parent instead).
+
+    The alarm rings again every ``ALARM_REPEAT_SECONDS`` until the job has stopped: one
+    ring can be lost where it lands (WeasyPrint logs and goes on after any exception
+    while loading an image; a finaliser's exception is only printed).
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = (seconds > 0 and hasattr(signal, "SIGALRM")
                       and threading.current_thread() is threading.main_thread())
+        self.ringing = False
 
     def _expire(self, *_: object) -> None:
-        raise JobTimeout(f"took longer than {self.seconds:g} s")
+        if self.ringing:
+            raise JobTimeout(f"took longer than {self.seconds:g} s")
 
     def __enter__(self) -> None:
         if self.armed:
             self.previous = signal.signal(signal.SIGALRM, self._expire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.ringing = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, ALARM_REPEAT_SECONDS)
 
     def __exit__(self, *exc: object) -> None:
         if self.armed:
+            self.ringing = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
 

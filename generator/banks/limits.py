@@ -24,8 +24,8 @@ import sympy
 
 from generator.errors import DeriveError
 
-__all__ = ["DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS", "MAX_EXPRESSION_NODES",
-           "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER", "MAX_SQUARE_SIDE",
+__all__ = ["ALARM_REPEAT_SECONDS", "DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS",
+           "MAX_EXPRESSION_NODES", "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER", "MAX_SQUARE_SIDE",
            "MAX_YAML_DEPTH", "MAX_YAML_NODES",
            "DeadlineExceeded", "OverBudget", "check_size", "check_square", "deadline",
            "time_budget"]
@@ -62,6 +62,16 @@ class DeadlineExceeded(BaseException):
 
 _active: list[float] = []
 
+#: Seconds between alarms once a limit has passed.  An alarm is raised wherever the
+#: program is when it rings, and there it can be lost: in a garbage-collector callback or
+#: an object's finaliser (whose exceptions Python only prints) or under a library's bare
+#: ``except:``.  So it rings again, and again, until it gets out.
+ALARM_REPEAT_SECONDS = 0.05
+
+#: Which alarm may raise now: set just before its timer starts, cleared just before the
+#: timer stops, so that an alarm already on its way when the body has ended is ignored.
+_armed = {"deadline": False, "budget": False}
+
 
 def _can_alarm() -> bool:
     return (hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
@@ -69,7 +79,16 @@ def _can_alarm() -> bool:
 
 
 def _on_alarm(signum, frame) -> None:
-    raise DeadlineExceeded()
+    if _armed["deadline"]:
+        raise DeadlineExceeded()
+
+
+def _give_back(outer: tuple[float, float], started: float) -> None:
+    """Restart a timer that was running before ours with the time it had left."""
+    value, interval = outer
+    if value:
+        signal.setitimer(signal.ITIMER_REAL,
+                         max(value - (time.monotonic() - started), 1e-3), interval)
 
 
 @contextmanager
@@ -77,7 +96,9 @@ def deadline(seconds: float | None = None, what: str = "this instance") -> Itera
     """Run the body under a time limit; past it, raise :class:`DeriveError`.
 
     Nested deadlines keep the outer one (a family's budget is not reset by each value).
-    Outside the main thread no alarm can be set; the static limits still hold there.
+    A timer that was already running (a worker's limit for its whole job) is given back
+    the time it had left.  Outside the main thread no alarm can be set; the static limits
+    still hold there.
 
     Raises:
         DeriveError: "... took longer than N s", when the time runs out.
@@ -86,13 +107,16 @@ def deadline(seconds: float | None = None, what: str = "this instance") -> Itera
     if _active or not _can_alarm():
         yield
         return
+    outer, started = signal.getitimer(signal.ITIMER_REAL), time.monotonic()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     _active.append(seconds)
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
+            _armed["deadline"] = True
+            signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
             yield
         finally:
+            _armed["deadline"] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     except DeadlineExceeded:
         raise DeriveError(f"computing {what} took longer than {seconds:g} s; "
@@ -100,6 +124,7 @@ def deadline(seconds: float | None = None, what: str = "this instance") -> Itera
     finally:
         _active.pop()
         signal.signal(signal.SIGALRM, previous)
+        _give_back(outer, started)
 
 
 class OverBudget(Exception):
@@ -111,7 +136,8 @@ class _BudgetAlarm(BaseException):
 
 
 def _on_budget_alarm(signum, frame) -> None:
-    raise _BudgetAlarm()
+    if _armed["budget"]:
+        raise _BudgetAlarm()
 
 
 @contextmanager
@@ -137,24 +163,26 @@ def time_budget(seconds: float, *, reserve: float = 0.0) -> Iterator[None]:
         return
     # Any timer already running (the deadline's, or a test runner's) is given back what
     # it had left.
-    outer = signal.getitimer(signal.ITIMER_REAL)[0]
-    if outer and outer < seconds + reserve:
-        raise OverBudget(f"not started: {outer:.1f} s left, {reserve:g} s kept for the rest")
-    start = time.monotonic()
+    outer = signal.getitimer(signal.ITIMER_REAL)
+    if outer[0] and outer[0] < seconds + reserve:
+        raise OverBudget(f"not started: {outer[0]:.1f} s left, {reserve:g} s kept for the "
+                         "rest")
+    started = time.monotonic()
     over = False
     previous = signal.signal(signal.SIGALRM, _on_budget_alarm)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            _armed["budget"] = True
+            signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
             yield
         finally:
+            _armed["budget"] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _BudgetAlarm:
         over = True
     finally:
         signal.signal(signal.SIGALRM, previous)
-        if outer:  # give the deadline back what it had left
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
+        _give_back(outer, started)  # the deadline goes on with what it had left
     if over:
         raise OverBudget(f"took longer than {seconds:g} s")
 

@@ -362,3 +362,26 @@ def test_a_killed_run_resumes_from_what_is_complete(tmp_path):
     assert sorted(p.name for p in (out / "worksheets").iterdir()) == \
         [f"s{k:02d}.pdf" for k in range(1, 9)]
     assert not (out / ".calcdrill-progress").exists()
+
+
+def test_a_job_limit_swallowed_once_rings_again():
+    """WeasyPrint logs and goes on after any error while it loads an image: a job's
+    time limit caught there rings again until the job stops."""
+    import time
+
+    from calcdrill.generate import JobTimeout, _Deadline
+
+    def spin(seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    started = time.monotonic()
+    with pytest.raises(JobTimeout):
+        with _Deadline(0.2):
+            try:
+                spin(5)
+            except Exception:  # noqa: BLE001 - as WeasyPrint's image loading does
+                pass
+            spin(5)
+    assert time.monotonic() - started < 2

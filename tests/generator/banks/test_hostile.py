@@ -10,6 +10,7 @@ must not exist afterwards.
 from __future__ import annotations
 
 import pickle
+import signal
 import subprocess
 import sys
 import textwrap
@@ -321,6 +322,70 @@ class TestTimeBudget:
         with pytest.raises(limits.OverBudget):
             with limits.time_budget(0.05):
                 self._spin(5)
+
+    def test_a_budget_alarm_swallowed_rings_again(self):
+        with pytest.raises(limits.OverBudget):
+            with limits.time_budget(0.1):
+                try:
+                    self._spin(5)
+                except BaseException:  # noqa: BLE001 - a library's bare except:
+                    pass
+                self._spin(5)
+
+
+class TestLostAlarms:
+    """An alarm lands wherever the program is; where it is lost, it rings again."""
+
+    _spin = staticmethod(TestTimeBudget._spin)
+
+    def test_swallowed_by_a_bare_except(self):
+        caught = []
+        started = time.monotonic()
+        with pytest.raises(DeriveError, match="took longer than 0.2 s"):
+            with limits.deadline(0.2, what="x"):
+                try:
+                    self._spin(5)
+                except BaseException:  # noqa: BLE001 - as SymPy's and mpmath's bare except:
+                    caught.append(True)
+                self._spin(5)
+        assert caught == [True]
+        assert time.monotonic() - started < 2
+
+    @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+    def test_lost_in_a_finaliser(self):
+        """An exception in __del__ (or a garbage-collector callback) is only printed."""
+        spin = self._spin
+
+        class SlowToDie:
+            def __del__(self):
+                spin(0.5)
+
+        started = time.monotonic()
+        with pytest.raises(DeriveError, match="took longer than 0.2 s"):
+            with limits.deadline(0.2, what="x"):
+                SlowToDie()  # dies at once; the alarm rings inside its __del__
+                self._spin(5)
+        assert time.monotonic() - started < 2
+
+    def test_no_alarm_after_the_body(self):
+        """A body that ends in time leaves no alarm behind, even one already on its way."""
+        with limits.deadline(0.05, what="x"):
+            pass
+        self._spin(0.3)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+    def test_a_timer_running_before_is_given_back(self):
+        """A worker's limit for its whole job survives the instance's deadline inside it."""
+        previous = signal.signal(signal.SIGALRM, lambda *_: None)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 30)
+            with limits.deadline(0.5, what="x"):
+                pass
+            left, _ = signal.getitimer(signal.ITIMER_REAL)
+            assert 25 < left <= 30
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("error", [BankError("value f: too big", "/banks/b.yaml", 12),
