@@ -26,11 +26,11 @@ import queue
 import random
 import re
 import shutil
-import signal
 import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, wait
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -43,7 +43,7 @@ from calcdrill.engines import Engine, open_engine
 from calcdrill.manifest import student_entry, write_manifest_entries
 from calcdrill.progress import progress_bar
 from calcdrill.roster import Student
-from generator.banks.limits import ALARM_REPEAT_SECONDS
+from generator.banks.limits import alarm, can_alarm
 from generator.banks.load import Bank, Family, read_bank
 from generator.documents.fonts import missing_glyphs
 from generator.documents.pdfjoin import join_pdfs
@@ -216,36 +216,20 @@ class JobTimeout(Exception):
     """A student's job ran longer than the class's time limit."""
 
 
-class _Deadline:
+@contextmanager
+def _job_limit(seconds: float) -> Iterator[None]:
     """Interrupt the job after ``seconds`` (where signals can be used: a worker process's
     main thread; a Dask worker's thread is watched by the parent instead).
 
-    The alarm rings again every ``ALARM_REPEAT_SECONDS`` until the job has stopped: one
-    ring can be lost where it lands (WeasyPrint logs and goes on after any exception
-    while loading an image; a finaliser's exception is only printed).
+    It rings again until the job stops (:func:`generator.banks.limits.alarm`): one ring
+    can be lost where it lands, as WeasyPrint logs and goes on after any exception while
+    it loads an image.
     """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.armed = (seconds > 0 and hasattr(signal, "SIGALRM")
-                      and threading.current_thread() is threading.main_thread())
-        self.ringing = False
-
-    def _expire(self, *_: object) -> None:
-        if self.ringing:
-            raise JobTimeout(f"took longer than {self.seconds:g} s")
-
-    def __enter__(self) -> None:
-        if self.armed:
-            self.previous = signal.signal(signal.SIGALRM, self._expire)
-            self.ringing = True
-            signal.setitimer(signal.ITIMER_REAL, self.seconds, ALARM_REPEAT_SECONDS)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.armed:
-            self.ringing = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+    if seconds <= 0 or not can_alarm():
+        yield
+        return
+    with alarm(seconds, lambda: JobTimeout(f"took longer than {seconds:g} s")):
+        yield
 
 
 def _student_job(plan: _Plan, student: Student) -> _StudentOutput:
@@ -256,7 +240,7 @@ def _student_job(plan: _Plan, student: Student) -> _StudentOutput:
     named by their source (:func:`pdf_math_html`), so a key part laid out in another
     process draws them without the student's SVG travelling with it.
     """
-    with _Deadline(plan.timeout):
+    with _job_limit(plan.timeout):
         version = make_version(student, _chosen(plan), seed=plan.seed, shuffle=plan.shuffle)
         if plan.fmt == "html":
             worksheet = worksheet_html(version, plan.info,

@@ -18,17 +18,17 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sympy
 
 from generator.errors import DeriveError
 
 __all__ = ["ALARM_REPEAT_SECONDS", "DEADLINE_SECONDS", "MAX_DIFF_ORDER", "MAX_DIGITS",
-           "MAX_EXPRESSION_NODES", "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER", "MAX_SQUARE_SIDE",
-           "MAX_YAML_DEPTH", "MAX_YAML_NODES",
-           "DeadlineExceeded", "OverBudget", "check_size", "check_square", "deadline",
-           "time_budget"]
+           "MAX_EXPRESSION_NODES", "MAX_MATRIX_SIDE", "MAX_NUMBER_DIGITS", "MAX_POWER",
+           "MAX_SQUARE_SIDE", "MAX_YAML_DEPTH", "MAX_YAML_NODES",
+           "DeadlineExceeded", "OverBudget", "alarm", "can_alarm", "check_size",
+           "check_square", "deadline", "time_budget"]
 
 #: Seconds one instance (all its values, constraints and templates) may take.
 DEADLINE_SECONDS = 20.0
@@ -62,33 +62,50 @@ class DeadlineExceeded(BaseException):
 
 _active: list[float] = []
 
-#: Seconds between alarms once a limit has passed.  An alarm is raised wherever the
+#: Seconds between rings once a time limit has passed.  An alarm is raised wherever the
 #: program is when it rings, and there it can be lost: in a garbage-collector callback or
 #: an object's finaliser (whose exceptions Python only prints) or under a library's bare
 #: ``except:``.  So it rings again, and again, until it gets out.
 ALARM_REPEAT_SECONDS = 0.05
 
-#: Which alarm may raise now: set just before its timer starts, cleared just before the
-#: timer stops, so that an alarm already on its way when the body has ended is ignored.
-_armed = {"deadline": False, "budget": False}
 
-
-def _can_alarm() -> bool:
+def can_alarm() -> bool:
+    """Whether :func:`alarm` can interrupt here (a POSIX process's main thread)."""
     return (hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
             and threading.current_thread() is threading.main_thread())
 
 
-def _on_alarm(signum, frame) -> None:
-    if _armed["deadline"]:
-        raise DeadlineExceeded()
+@contextmanager
+def alarm(seconds: float, error: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise ``error()`` in the body once it has run ``seconds``, and again every
+    :data:`ALARM_REPEAT_SECONDS` until the body stops.
 
+    The one mechanism behind every time limit (:func:`deadline`, :func:`time_budget`,
+    a ``generate`` worker's limit for a job).  A ring still on its way when the body has
+    ended is ignored, and a timer that was running before (an outer limit) is given back
+    the time it had left.  Only where :func:`can_alarm`.
+    """
+    outer, started = signal.getitimer(signal.ITIMER_REAL), time.monotonic()
+    armed = True
 
-def _give_back(outer: tuple[float, float], started: float) -> None:
-    """Restart a timer that was running before ours with the time it had left."""
-    value, interval = outer
-    if value:
-        signal.setitimer(signal.ITIMER_REAL,
-                         max(value - (time.monotonic() - started), 1e-3), interval)
+    def ring(signum, frame) -> None:
+        if armed:
+            raise error()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
+            yield
+        finally:
+            # A plain store first: no ring can be handled before it.
+            armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        if outer[0]:
+            signal.setitimer(signal.ITIMER_REAL,
+                             max(outer[0] - (time.monotonic() - started), 1e-3), outer[1])
 
 
 @contextmanager
@@ -104,27 +121,18 @@ def deadline(seconds: float | None = None, what: str = "this instance") -> Itera
         DeriveError: "... took longer than N s", when the time runs out.
     """
     seconds = DEADLINE_SECONDS if seconds is None else seconds
-    if _active or not _can_alarm():
+    if _active or not can_alarm():
         yield
         return
-    outer, started = signal.getitimer(signal.ITIMER_REAL), time.monotonic()
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
     _active.append(seconds)
     try:
-        try:
-            _armed["deadline"] = True
-            signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
+        with alarm(seconds, DeadlineExceeded):
             yield
-        finally:
-            _armed["deadline"] = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
     except DeadlineExceeded:
         raise DeriveError(f"computing {what} took longer than {seconds:g} s; "
                           "make the expressions smaller") from None
     finally:
         _active.pop()
-        signal.signal(signal.SIGALRM, previous)
-        _give_back(outer, started)
 
 
 class OverBudget(Exception):
@@ -133,11 +141,6 @@ class OverBudget(Exception):
 
 class _BudgetAlarm(BaseException):
     """The alarm of a :func:`time_budget` (a ``BaseException``, as :class:`DeadlineExceeded`)."""
-
-
-def _on_budget_alarm(signum, frame) -> None:
-    if _armed["budget"]:
-        raise _BudgetAlarm()
 
 
 @contextmanager
@@ -158,31 +161,20 @@ def time_budget(seconds: float, *, reserve: float = 0.0) -> Iterator[None]:
     Raises:
         OverBudget: when the body ran out of its ``seconds``, or was not started.
     """
-    if not _can_alarm():
+    if not can_alarm():
         yield
         return
     # Any timer already running (the deadline's, or a test runner's) is given back what
-    # it had left.
-    outer = signal.getitimer(signal.ITIMER_REAL)
-    if outer[0] and outer[0] < seconds + reserve:
-        raise OverBudget(f"not started: {outer[0]:.1f} s left, {reserve:g} s kept for the "
-                         "rest")
-    started = time.monotonic()
+    # it had left by alarm().
+    left = signal.getitimer(signal.ITIMER_REAL)[0]
+    if left and left < seconds + reserve:
+        raise OverBudget(f"not started: {left:.1f} s left, {reserve:g} s kept for the rest")
     over = False
-    previous = signal.signal(signal.SIGALRM, _on_budget_alarm)
     try:
-        try:
-            _armed["budget"] = True
-            signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
+        with alarm(seconds, _BudgetAlarm):
             yield
-        finally:
-            _armed["budget"] = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
     except _BudgetAlarm:
         over = True
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-        _give_back(outer, started)  # the deadline goes on with what it had left
     if over:
         raise OverBudget(f"took longer than {seconds:g} s")
 

@@ -369,7 +369,7 @@ def test_a_job_limit_swallowed_once_rings_again():
     time limit caught there rings again until the job stops."""
     import time
 
-    from calcdrill.generate import JobTimeout, _Deadline
+    from calcdrill.generate import JobTimeout, _job_limit
 
     def spin(seconds):
         end = time.monotonic() + seconds
@@ -378,7 +378,7 @@ def test_a_job_limit_swallowed_once_rings_again():
 
     started = time.monotonic()
     with pytest.raises(JobTimeout):
-        with _Deadline(0.2):
+        with _job_limit(0.2):
             try:
                 spin(5)
             except Exception:  # noqa: BLE001 - as WeasyPrint's image loading does
